@@ -1,0 +1,43 @@
+import { BANK_NAME } from '@strife/protocol';
+import { z } from 'zod';
+
+const address = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:50051')
+  .refine((value) => Number(value.split(':')[1]) <= 65535, 'port must be at most 65535');
+
+const timeoutMs = z.number().int().min(1).max(600_000);
+
+const bank = z.strictObject({
+  name: z.string().regex(BANK_NAME, 'expected an upper-case bank name, e.g. SBI'),
+  address,
+  seed: z.string().min(1).optional(),
+});
+
+/** The cluster file's shape; see DESIGN.md "Contracts". */
+export const clusterFileSchema = z.strictObject({
+  txid: z.strictObject({ address }),
+  gateway: z.strictObject({
+    address,
+    prepareTimeoutMs: timeoutMs.default(5000),
+    commitTimeoutMs: timeoutMs.default(5000),
+  }),
+  banks: z
+    .array(bank)
+    .min(1, 'at least one bank is required')
+    .superRefine((banks, ctx) => {
+      const seen = new Set<string>();
+      banks.forEach((b, i) => {
+        if (seen.has(b.name)) {
+          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate bank ${b.name}` });
+        }
+        seen.add(b.name);
+      });
+    }),
+  users: z.string().min(1).optional(),
+});
+
+export type ClusterFile = z.infer<typeof clusterFileSchema>;
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

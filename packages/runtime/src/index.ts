@@ -1,0 +1,21 @@
+export { ConfigError } from './config/configError';
+export {
+  loadConfig,
+  bankFromEnv,
+  type StrifeConfig,
+  type BankConfig,
+  type Env,
+} from './config/loadConfig';
+export { repoRoot } from './config/repoRoot';
+export { clusterFileSchema, type ClusterFile, type LogLevel } from './config/schema';
+export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger';
+export { ROLES, formatIdentity, type Role, type PeerIdentity } from './tls/identity';
+export { loadTlsMaterial, certFiles, type TlsMaterial } from './tls/credentials';
+export { peerIdentity, HEALTH_SERVICE, type PeerPolicy } from './tls/peerPolicy';
+export { STATUS_BY_CODE, toServerError } from './middleware/errorStatus';
+export type { CallLog, CallLogContext } from './middleware/callLogging';
+export { createStrifeServer, type StrifeServer, type StrifeServerOptions } from './server';
+export { createStrifeChannel, createStrifeClient, type StrifeChannelOptions } from './client';
+export { onShutdownSignal, runMain } from './lifecycle';
+export { ensureCertificates, type CertSpec, type EnsureResult } from './certs/ensureCertificates';
+export { clusterCertSpecs, bankCertName } from './certs/clusterCerts';

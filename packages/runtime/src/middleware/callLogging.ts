@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import { isAbortError } from 'abort-controller-x';
+import { ServerError, Status, type ServerMiddleware } from 'nice-grpc-common';
+import type { Logger } from 'pino';
+import { HEALTH_SERVICE, peerIdentity } from '../tls/peerPolicy';
+import { formatIdentity } from '../tls/identity';
+
+/** Lets a handler add fields (user, txid, amount, retry) to its call's log line. */
+export interface CallLog {
+  annotate(fields: Readonly<Record<string, unknown>>): void;
+}
+
+export interface CallLogContext {
+  readonly callLog: CallLog;
+}
+
+/** Statuses that are the caller's doing: logged at `warn`, not `error`. */
+const CALLER_STATUSES = new Set<Status>([
+  Status.CANCELLED,
+  Status.INVALID_ARGUMENT,
+  Status.NOT_FOUND,
+  Status.ALREADY_EXISTS,
+  Status.PERMISSION_DENIED,
+  Status.RESOURCE_EXHAUSTED,
+  Status.FAILED_PRECONDITION,
+  Status.ABORTED,
+  Status.UNAUTHENTICATED,
+]);
+
+/**
+ * One log line per call: method, peer identity and address, status, duration, plus whatever
+ * the handler annotated. Health checks log at `debug` so probes do not drown real traffic.
+ */
+export function callLoggingMiddleware(logger: Logger): ServerMiddleware<CallLogContext> {
+  return async function* logCall(call, context) {
+    const fields: Record<string, unknown> = {};
+    const callLog: CallLog = { annotate: (more) => Object.assign(fields, more) };
+    const started = performance.now();
+    let code = Status.OK;
+    try {
+      return yield* call.next(call.request, { ...context, callLog });
+    } catch (error) {
+      code =
+        error instanceof ServerError
+          ? error.code
+          : isAbortError(error)
+            ? Status.CANCELLED
+            : Status.INTERNAL;
+      if (error instanceof ServerError) fields.error = error.details;
+      throw error;
+    } finally {
+      const peer = peerIdentity(context);
+      const line = {
+        method: call.method.path,
+        peer: peer ? formatIdentity(peer) : undefined,
+        ip: context.peer,
+        ...fields,
+        status: Status[code],
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+      };
+      const level = call.method.path.startsWith(`/${HEALTH_SERVICE}/`)
+        ? 'debug'
+        : code === Status.OK
+          ? 'info'
+          : CALLER_STATUSES.has(code)
+            ? 'warn'
+            : 'error';
+      logger[level](line, 'call');
+    }
+  };
+}

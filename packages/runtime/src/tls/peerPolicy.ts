@@ -1,0 +1,72 @@
+import {
+  type ServerInterceptingCallInterface,
+  type ServerInterceptor,
+  ServerInterceptingCall,
+  status,
+} from '@grpc/grpc-js';
+import type { CallContext } from 'nice-grpc-common';
+import {
+  formatIdentity,
+  identityOfCertificate,
+  parseIdentity,
+  type PeerIdentity,
+  type Role,
+} from './identity';
+
+/** Which certificate roles may call each service, by full service name. Anything unlisted is refused. */
+export type PeerPolicy = Readonly<Record<string, readonly Role[]>>;
+
+export const HEALTH_SERVICE = 'grpc.health.v1.Health';
+
+/**
+ * Metadata key carrying the verified peer identity from the TLS layer to handlers. The
+ * interceptor removes any value a caller sent before setting its own, so it cannot be forged.
+ */
+export const PEER_IDENTITY_KEY = 'x-strife-peer-identity';
+
+/**
+ * A grpc-js server interceptor that admits a call only when the peer's certificate role is in
+ * `policy` for the called service. Health is open to every role the server admits anywhere and
+ * to `monitor`. Refusals are PERMISSION_DENIED, or UNAUTHENTICATED without a Strife identity.
+ */
+export function peerPolicyInterceptor(policy: PeerPolicy): ServerInterceptor {
+  const healthRoles = new Set<Role>(['monitor', ...Object.values(policy).flat()]);
+  const admits = (service: string, role: Role): boolean =>
+    service === HEALTH_SERVICE ? healthRoles.has(role) : (policy[service]?.includes(role) ?? false);
+
+  return (methodDescriptor, call: ServerInterceptingCallInterface) => {
+    const service = methodDescriptor.path.split('/')[1] ?? '';
+    return new ServerInterceptingCall(call, {
+      start: (next) => {
+        next({
+          onReceiveMetadata: (metadata, proceed) => {
+            metadata.remove(PEER_IDENTITY_KEY);
+            const peer = identityOfCertificate(call.getAuthContext().sslPeerCertificate);
+            if (!peer) {
+              call.sendStatus({
+                code: status.UNAUTHENTICATED,
+                details: 'a client certificate with a Strife identity is required',
+              });
+              return;
+            }
+            if (!admits(service, peer.role)) {
+              call.sendStatus({
+                code: status.PERMISSION_DENIED,
+                details: `peer ${formatIdentity(peer)} may not call ${service}`,
+              });
+              return;
+            }
+            metadata.set(PEER_IDENTITY_KEY, formatIdentity(peer));
+            proceed(metadata);
+          },
+        });
+      },
+    });
+  };
+}
+
+/** The verified identity of the caller, as set by `peerPolicyInterceptor`. */
+export function peerIdentity(context: CallContext): PeerIdentity | undefined {
+  const value = context.metadata.get(PEER_IDENTITY_KEY);
+  return value === undefined ? undefined : parseIdentity(value);
+}

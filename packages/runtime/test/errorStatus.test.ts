@@ -1,0 +1,133 @@
+import * as protocol from '@strife/protocol';
+import {
+  ERROR_CODES,
+  InsufficientFunds,
+  InvalidArgument,
+  StrifeError,
+  TxIdServiceDefinition,
+} from '@strife/protocol';
+import { ServerError, Status } from 'nice-grpc-common';
+import {
+  clusterCertSpecs,
+  createStrifeChannel,
+  createStrifeClient,
+  createStrifeServer,
+  ensureCertificates,
+  loadConfig,
+  loadTlsMaterial,
+  STATUS_BY_CODE,
+  toServerError,
+} from '../src';
+import { capturingLogger, tempDir } from './helpers';
+
+/** Every class `@strife/protocol` exports that is a concrete domain error. */
+const errorClasses = Object.values(protocol).filter(
+  (value): value is typeof StrifeError =>
+    typeof value === 'function' && value.prototype instanceof StrifeError,
+);
+
+describe('the error table', () => {
+  it('maps every code to a status that is neither OK nor UNKNOWN', () => {
+    expect(Object.keys(STATUS_BY_CODE).sort()).toEqual([...ERROR_CODES].sort());
+    for (const code of ERROR_CODES) {
+      expect([Status.OK, Status.UNKNOWN]).not.toContain(STATUS_BY_CODE[code]);
+    }
+  });
+
+  it('covers every exported error class, and each class has its own code', () => {
+    const samples: StrifeError[] = [
+      new InvalidArgument('amount', 'must be greater than zero'),
+      new protocol.UnknownAccount('SBI:9'),
+      new InsufficientFunds('SBI:2001', 5n, 10n),
+      new protocol.UnknownLeg('7-debit'),
+      new protocol.LegStateConflict('7-debit', 'ABORTED', 'commit'),
+      new protocol.LegMismatch('7-debit', 'amount'),
+      new protocol.IdempotencyKeyReused('k1', ['amount']),
+      new protocol.PaymentInFlight('k1'),
+      new protocol.UnknownPayment('k1'),
+      new protocol.Unauthenticated('session expired'),
+      new protocol.InvalidCredentials(),
+      new protocol.NotAuthorized('not your account'),
+      new protocol.PeerNotAllowed('client may not call BankService'),
+      new protocol.TooManyAttempts(60_000),
+      new protocol.UsernameTaken('alice'),
+      new protocol.DependencyUnavailable('bank SBI unavailable'),
+      new protocol.Timeout('prepare timed out'),
+      new protocol.Internal('books out of balance'),
+    ];
+    expect(samples.map((e) => e.constructor).sort()).toEqual([...errorClasses].sort());
+    const codes = samples.map((e) => e.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) expect(STATUS_BY_CODE).toHaveProperty(code);
+  });
+
+  it('keeps ServerErrors, maps domain errors, and hides everything else behind INTERNAL', () => {
+    const passthrough = new ServerError(Status.NOT_FOUND, 'gone');
+    expect(toServerError(passthrough)).toBe(passthrough);
+    expect(toServerError(new InvalidArgument('amount', 'must be greater than zero'))).toMatchObject(
+      {
+        code: Status.INVALID_ARGUMENT,
+        details: 'amount: must be greater than zero',
+      },
+    );
+    expect(toServerError(new protocol.Internal('books out of balance by 5'))).toMatchObject({
+      code: Status.INTERNAL,
+      details: 'internal error',
+    });
+    expect(toServerError(new TypeError('x is undefined'))).toMatchObject({
+      code: Status.INTERNAL,
+      details: 'internal error',
+    });
+  });
+});
+
+describe('error mapping on a live server', () => {
+  const certs = tempDir('errors');
+  const { logger, lines } = capturingLogger();
+  const server = createStrifeServer({
+    logger,
+    tls: (() => {
+      ensureCertificates(certs.path, clusterCertSpecs(loadConfig({}, certs.path)));
+      return loadTlsMaterial(certs.path, 'txid');
+    })(),
+    policy: { 'strife.v1.TxIdService': ['gateway'] },
+  });
+  server.server.add(TxIdServiceDefinition, {
+    lease(request) {
+      if (request.count === 1) throw new InsufficientFunds('SBI:2001', 5n, 10n);
+      throw new TypeError("Cannot read properties of undefined (reading 'secret')");
+    },
+  });
+  let client: ReturnType<typeof createStrifeClient<typeof TxIdServiceDefinition>>;
+  let close: () => void;
+
+  beforeAll(async () => {
+    const port = await server.listen('127.0.0.1:0');
+    const channel = createStrifeChannel(`127.0.0.1:${port}`, {
+      tls: loadTlsMaterial(certs.path, 'gateway'),
+    });
+    client = createStrifeClient(TxIdServiceDefinition, channel);
+    close = () => channel.close();
+  });
+  afterAll(async () => {
+    close();
+    await server.shutdown();
+    certs.remove();
+  });
+
+  it('sends a domain error with its status and message', async () => {
+    await expect(client.lease({ count: 1 })).rejects.toMatchObject({
+      code: Status.FAILED_PRECONDITION,
+      details: 'insufficient funds in SBI:2001: available 5, requested 10',
+    });
+  });
+
+  it('sends an unexpected error as INTERNAL without its details, and logs them', async () => {
+    await expect(client.lease({ count: 2 })).rejects.toMatchObject({
+      code: Status.INTERNAL,
+      details: 'internal error',
+    });
+    const logged = lines.find((l) => l.msg === 'unexpected error in handler');
+    expect(JSON.stringify(logged)).toContain("reading 'secret'");
+  });
+});

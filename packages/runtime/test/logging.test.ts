@@ -1,0 +1,87 @@
+import { TxIdServiceDefinition } from '@strife/protocol';
+import { Metadata } from 'nice-grpc-common';
+import {
+  clusterCertSpecs,
+  createStrifeChannel,
+  createStrifeClient,
+  createStrifeServer,
+  ensureCertificates,
+  loadConfig,
+  loadTlsMaterial,
+} from '../src';
+import { capturingLogger, tempDir } from './helpers';
+
+describe('logger redaction', () => {
+  it('never writes passwords, tokens, authorization headers or private keys', () => {
+    const { logger, lines } = capturingLogger();
+    logger.info(
+      {
+        password: 'hunter2',
+        token: 'tok-top-level',
+        request: { username: 'alice', password: 'pw-nested' },
+        metadata: { authorization: 'Bearer tok-header' },
+        deep: { tls: { privateKey: '-----BEGIN PRIVATE KEY-----' } },
+      },
+      'login',
+    );
+    const text = JSON.stringify(lines);
+    for (const secret of [
+      'hunter2',
+      'tok-top-level',
+      'pw-nested',
+      'tok-header',
+      'BEGIN PRIVATE KEY',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(lines[0]).toMatchObject({ request: { username: 'alice', password: '[redacted]' } });
+  });
+});
+
+describe('call logging middleware', () => {
+  const certs = tempDir('logging');
+  const { logger, lines } = capturingLogger();
+  const server = createStrifeServer({
+    logger,
+    tls: (() => {
+      ensureCertificates(certs.path, clusterCertSpecs(loadConfig({}, certs.path)));
+      return loadTlsMaterial(certs.path, 'txid');
+    })(),
+    policy: { 'strife.v1.TxIdService': ['gateway'] },
+  });
+  server.server.add(TxIdServiceDefinition, {
+    lease(request, context) {
+      context.callLog.annotate({ user: 'alice', txid: '42', amount: '100.00', password: 'leak?' });
+      return Promise.resolve({ first: 42n, count: request.count });
+    },
+  });
+
+  afterAll(async () => {
+    await server.shutdown();
+    certs.remove();
+  });
+
+  it('logs one line per call with method, peer, status, duration and the handler fields', async () => {
+    const port = await server.listen('127.0.0.1:0');
+    const channel = createStrifeChannel(`127.0.0.1:${port}`, {
+      tls: loadTlsMaterial(certs.path, 'gateway'),
+    });
+    const client = createStrifeClient(TxIdServiceDefinition, channel);
+    await client.lease({ count: 2 }, { metadata: Metadata({ authorization: 'Bearer abc' }) });
+    channel.close();
+    const line = lines.find((l) => l.method === '/strife.v1.TxIdService/Lease');
+    expect(line).toMatchObject({
+      msg: 'call',
+      level: 30,
+      peer: 'gateway/gateway',
+      ip: expect.stringContaining('127.0.0.1') as unknown,
+      status: 'OK',
+      user: 'alice',
+      txid: '42',
+      amount: '100.00',
+      password: '[redacted]',
+    });
+    expect(typeof line?.durationMs).toBe('number');
+    expect(JSON.stringify(lines)).not.toContain('Bearer abc');
+  });
+});
