@@ -1,0 +1,52 @@
+import Database from 'better-sqlite3';
+import { InvalidArgument } from '@strife/protocol';
+
+/** Largest block one Lease may take. */
+export const MAX_LEASE = 100_000;
+
+export interface Block {
+  /** The block is [first, first + count). */
+  readonly first: bigint;
+  readonly count: number;
+}
+
+/**
+ * The durable high-water mark. `lease` raises it and the write is fsynced (WAL,
+ * synchronous=FULL) before the block is returned, so after any crash the next block starts
+ * above every id ever handed out: ids may be skipped, never repeated.
+ */
+export class IdStore {
+  private readonly db: Database.Database;
+  private readonly read: Database.Statement<[], { high: bigint }>;
+  private readonly raise: Database.Statement<[bigint]>;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.defaultSafeIntegers(true);
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS high_water (id INTEGER PRIMARY KEY CHECK (id = 1), high INTEGER NOT NULL)',
+    );
+    this.db.exec('INSERT OR IGNORE INTO high_water (id, high) VALUES (1, 0)');
+    this.read = this.db.prepare('SELECT high FROM high_water WHERE id = 1');
+    this.raise = this.db.prepare('UPDATE high_water SET high = ? WHERE id = 1');
+  }
+
+  /** Reserves `count` ids (1..MAX_LEASE). @throws InvalidArgument for any other count. */
+  lease(count: number): Block {
+    if (!Number.isInteger(count) || count < 1 || count > MAX_LEASE) {
+      throw new InvalidArgument('count', `must be between 1 and ${MAX_LEASE}`);
+    }
+    return this.db.transaction((): Block => {
+      const row = this.read.get();
+      const high = row?.high ?? 0n;
+      this.raise.run(high + BigInt(count));
+      return { first: high + 1n, count };
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
