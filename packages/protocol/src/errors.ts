@@ -11,7 +11,7 @@ export const ERROR_CODES = [
   'LEG_STATE_CONFLICT',
   'LEG_MISMATCH',
   'IDEMPOTENCY_KEY_REUSED',
-  'PAYMENT_IN_FLIGHT',
+  'REQUEST_IN_FLIGHT',
   'UNKNOWN_PAYMENT',
   'UNAUTHENTICATED',
   'INVALID_CREDENTIALS',
@@ -103,15 +103,17 @@ export class IdempotencyKeyReused extends StrifeError {
     readonly key: string,
     readonly fields: readonly string[],
   ) {
-    super(`idempotency key ${key} was used for a different request (${fields.join(', ')} differ)`);
+    super(
+      `idempotency key ${key} was used for a different request (${fields.join(', ')} ${fields.length === 1 ? 'differs' : 'differ'})`,
+    );
   }
 }
 
-/** An attempt with this key is still running; retry later with the same key. */
-export class PaymentInFlight extends StrifeError {
-  readonly code = 'PAYMENT_IN_FLIGHT';
+/** An attempt with this idempotency key is still running; retry later with the same key. */
+export class RequestInFlight extends StrifeError {
+  readonly code = 'REQUEST_IN_FLIGHT';
   constructor(readonly key: string) {
-    super(`payment ${key} is still in flight; retry with the same key`);
+    super(`a request with idempotency key ${key} is still in flight; retry later with the same key`);
   }
 }
 

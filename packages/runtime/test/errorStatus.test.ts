@@ -43,7 +43,7 @@ describe('the error table', () => {
       new protocol.LegStateConflict('7-debit', 'ABORTED', 'commit'),
       new protocol.LegMismatch('7-debit', 'amount'),
       new protocol.IdempotencyKeyReused('k1', ['amount']),
-      new protocol.PaymentInFlight('k1'),
+      new protocol.RequestInFlight('k1'),
       new protocol.UnknownPayment('k1'),
       new protocol.Unauthenticated('session expired'),
       new protocol.InvalidCredentials(),
