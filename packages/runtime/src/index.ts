@@ -21,3 +21,4 @@ export { ensureCertificates, type CertSpec, type EnsureResult } from './certs/en
 export { clusterCertSpecs, bankCertName } from './certs/clusterCerts';
 export { waitForServing, type WaitOptions } from './healthCheck';
 export { TxIdLeaser, type TxIdLeaserOptions, type IdBlock } from './txidLeaser';
+export { parseFailpoints, type Failpoints, type FailAction } from './failpoints';

@@ -31,6 +31,8 @@ export interface TestClusterOptions {
   readonly users?: readonly SeedUser[];
   readonly prepareTimeoutMs?: number;
   readonly commitTimeoutMs?: number;
+  /** In-doubt timing for banks; default the cluster file's defaults. */
+  readonly recovery?: { readonly inDoubtAfterMs: number; readonly intervalMs: number };
 }
 
 /** A cluster file, seed data, certificates and a data folder in a fresh temp dir, on free ports. */
@@ -72,6 +74,7 @@ export async function createTestCluster(options: TestClusterOptions = {}): Promi
     },
     banks: bankEntries,
     users: 'users.json',
+    ...(options.recovery ? { recovery: options.recovery } : {}),
   };
   const configFile = join(dir, 'cluster.json');
   writeFileSync(configFile, JSON.stringify(file, null, 2));

@@ -25,6 +25,7 @@ export interface StrifeConfig {
     readonly commitTimeoutMs: number;
   };
   readonly banks: readonly BankConfig[];
+  readonly recovery: { readonly inDoubtAfterMs: number; readonly intervalMs: number };
   /** Absolute path of users.json, if the cluster file names one. */
   readonly usersFile: string | undefined;
 }
@@ -63,6 +64,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     txid: file.txid,
     gateway: file.gateway,
     banks: file.banks.map((b) => ({ name: b.name, address: b.address, seedFile: inFile(b.seed) })),
+    recovery: {
+      inDoubtAfterMs:
+        file.recovery?.inDoubtAfterMs ??
+        file.gateway.prepareTimeoutMs + file.gateway.commitTimeoutMs,
+      intervalMs: file.recovery?.intervalMs ?? 1000,
+    },
     usersFile: inFile(file.users),
   };
 }

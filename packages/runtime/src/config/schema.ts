@@ -35,6 +35,15 @@ export const clusterFileSchema = z.strictObject({
       });
     }),
   users: z.string().min(1).optional(),
+  /** How banks resolve PREPARED legs the coordinator has not finished. */
+  recovery: z
+    .strictObject({
+      /** A PREPARED leg older than this is in doubt. Default: prepare + commit timeout. */
+      inDoubtAfterMs: timeoutMs.optional(),
+      /** How often a bank looks for in-doubt legs. Default 1000 ms. */
+      intervalMs: timeoutMs.default(1000),
+    })
+    .optional(),
 });
 
 export type ClusterFile = z.infer<typeof clusterFileSchema>;
