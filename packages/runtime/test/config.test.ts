@@ -68,13 +68,28 @@ describe('loadConfig', () => {
     expect(config.banks[0]?.seedFile).toBe(join(dir.path, 'seed/ICICI.csv'));
   });
 
-  it('fills the gateway timeouts when the file leaves them out', () => {
+  it('fills gateway timings and recovery timing when the file leaves them out', () => {
     const file = write('defaults.json', { ...valid, gateway: { address: '127.0.0.1:1' } });
     const config = loadConfig({ STRIFE_CONFIG: file }, dir.path);
     expect(config.gateway).toEqual({
       address: '127.0.0.1:1',
       prepareTimeoutMs: 5000,
       commitTimeoutMs: 5000,
+      sessionIdleMs: 1_800_000,
+      sessionTtlMs: 43_200_000,
+      idempotencyRetentionMs: 2_592_000_000,
+    });
+    expect(config.recovery).toEqual({ inDoubtAfterMs: 10000, intervalMs: 1000 });
+  });
+
+  it('reads recovery timing from the file', () => {
+    const file = write('recovery.json', {
+      ...valid,
+      recovery: { inDoubtAfterMs: 300, intervalMs: 50 },
+    });
+    expect(loadConfig({ STRIFE_CONFIG: file }, dir.path).recovery).toEqual({
+      inDoubtAfterMs: 300,
+      intervalMs: 50,
     });
   });
 

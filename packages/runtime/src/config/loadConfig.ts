@@ -23,6 +23,9 @@ export interface StrifeConfig {
     readonly address: string;
     readonly prepareTimeoutMs: number;
     readonly commitTimeoutMs: number;
+    readonly sessionIdleMs: number;
+    readonly sessionTtlMs: number;
+    readonly idempotencyRetentionMs: number;
   };
   readonly banks: readonly BankConfig[];
   readonly recovery: { readonly inDoubtAfterMs: number; readonly intervalMs: number };

@@ -7,6 +7,11 @@ const address = z
   .refine((value) => Number(value.split(':')[1]) <= 65535, 'port must be at most 65535');
 
 const timeoutMs = z.number().int().min(1).max(600_000);
+const durationMs = z
+  .number()
+  .int()
+  .min(1)
+  .max(90 * 86_400_000);
 
 const bank = z.strictObject({
   name: z.string().regex(BANK_NAME, 'expected an upper-case bank name, e.g. SBI'),
@@ -21,6 +26,12 @@ export const clusterFileSchema = z.strictObject({
     address,
     prepareTimeoutMs: timeoutMs.default(5000),
     commitTimeoutMs: timeoutMs.default(5000),
+    /** A session unused for this long expires. Default 30 minutes. */
+    sessionIdleMs: durationMs.default(30 * 60_000),
+    /** A session expires this long after login, however busy. Default 12 hours. */
+    sessionTtlMs: durationMs.default(12 * 3_600_000),
+    /** How long a finished payment's idempotency key is kept. Default 30 days. */
+    idempotencyRetentionMs: durationMs.default(30 * 86_400_000),
   }),
   banks: z
     .array(bank)
