@@ -1,0 +1,23 @@
+import Database from 'better-sqlite3';
+import { migrate } from './schema';
+
+/**
+ * Opens (creating if needed) the SQLite file at `path`, or an in-memory database for
+ * `':memory:'`, configured for a ledger: WAL, `synchronous=FULL` so a committed transaction (a
+ * YES vote, a commit) survives power loss, foreign keys on, and every INTEGER read as a bigint so
+ * money never passes through a JS number. The schema is migrated before this returns.
+ */
+export function openDatabase(path: string): Database.Database {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.defaultSafeIntegers(true);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
