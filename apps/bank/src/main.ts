@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ledger } from '@strife/ledger';
+import { BankServiceDefinition, CoordinatorServiceDefinition, Decision } from '@strife/protocol';
+import {
+  bankCertName,
+  bankFromEnv,
+  createLogger,
+  createStrifeChannel,
+  createStrifeClient,
+  createStrifeServer,
+  loadConfig,
+  loadTlsMaterial,
+  onShutdownSignal,
+  parseFailpoints,
+  runMain,
+} from '@strife/runtime';
+import { bankService } from './bankService';
+import { InDoubtResolver } from './inDoubtResolver';
+
+runMain('bank', async () => {
+  const config = loadConfig();
+  const bank = bankFromEnv(config);
+  const failpoints = parseFailpoints(process.env.STRIFE_FAILPOINTS);
+  const logger = createLogger({ name: `bank-${bank.name}`, level: config.logLevel });
+  const tls = loadTlsMaterial(config.certsDir, bankCertName(bank.name));
+
+  mkdirSync(config.dataDir, { recursive: true });
+  const ledger = Ledger.open(join(config.dataDir, `bank-${bank.name}.db`));
+  if (bank.seedFile) {
+    const { imported } = ledger.importSeedCsv(bank.seedFile);
+    if (imported > 0) logger.info({ imported, seed: bank.seedFile }, 'seeded new books');
+  }
+
+  const strife = createStrifeServer({
+    logger,
+    tls,
+    policy: { 'strife.v1.BankService': ['gateway'] },
+  });
+  strife.server.add(BankServiceDefinition, bankService(ledger, failpoints));
+
+  const gatewayChannel = createStrifeChannel(config.gateway.address, {
+    tls,
+    expect: { role: 'gateway' },
+  });
+  const coordinator = createStrifeClient(
+    CoordinatorServiceDefinition,
+    gatewayChannel,
+    config.gateway.commitTimeoutMs,
+  );
+  const resolver = new InDoubtResolver({
+    ledger,
+    logger,
+    inDoubtAfterMs: config.recovery.inDoubtAfterMs,
+    intervalMs: config.recovery.intervalMs,
+    resolve: async (txid) => {
+      const { decision } = await coordinator.resolveTransaction({ txid });
+      if (decision === Decision.DECISION_COMMIT) return 'COMMIT';
+      if (decision === Decision.DECISION_ABORT) return 'ABORT';
+      throw new Error(`coordinator gave no decision for txid ${txid}`);
+    },
+  });
+
+  const port = await strife.listen(bank.address);
+  resolver.start();
+  logger.info(
+    { bank: bank.name, address: bank.address, port, totals: String(ledger.totals().balance) },
+    'bank serving',
+  );
+
+  onShutdownSignal(logger, async () => {
+    await resolver.stop();
+    await strife.shutdown();
+    gatewayChannel.close();
+    ledger.close();
+  });
+});
