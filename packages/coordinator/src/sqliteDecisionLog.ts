@@ -1,0 +1,162 @@
+import Database from 'better-sqlite3';
+import { Internal } from '@strife/protocol';
+import type { DecisionLog, LogRecord } from './decisionLog';
+import { TransactionMismatch } from './errors';
+import { SCHEMA, causeColumns, legOf, recordOf, type LegRow, type TxRow } from './sqliteSchema';
+import { legsDiffer } from './transaction';
+import type { AbortCause, Decision, Leg, Transaction } from './types';
+
+export interface SqliteDecisionLogOptions {
+  /** Source of the createdAt/decidedAt/doneAt timestamps. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** Runs a synchronous database call as the async step the `DecisionLog` interface promises. */
+function deferred<T>(work: () => T): Promise<T> {
+  return new Promise<T>((resolve) => resolve(work()));
+}
+
+/**
+ * `DecisionLog` on better-sqlite3: WAL with `synchronous=FULL`, so each write is on disk before
+ * its promise resolves; integers come back as bigint. Writes that read first run in
+ * `BEGIN IMMEDIATE` transactions, so several processes may share one file.
+ */
+export class SqliteDecisionLog implements DecisionLog {
+  private readonly statements;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly now: () => number,
+  ) {
+    db.defaultSafeIntegers(true);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    const open = 'SELECT * FROM transactions WHERE done_at IS NULL AND decision IS';
+    this.statements = {
+      tx: db.prepare<[bigint], TxRow>('SELECT * FROM transactions WHERE txid = ?'),
+      legs: db.prepare<[bigint], LegRow>('SELECT * FROM legs WHERE txid = ? ORDER BY idx'),
+      insertTx: db.prepare<[bigint, number]>(
+        'INSERT INTO transactions (txid, created_at) VALUES (?, ?)',
+      ),
+      insertLeg: db.prepare<[bigint, number, string, string, string, bigint]>(
+        'INSERT INTO legs (txid, idx, participant, kind, account, amount) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      decide: db.prepare<[Omit<TxRow, 'done_at'>]>(
+        `INSERT INTO transactions (txid, decision, cause_kind, cause_participant, cause_reason,
+           cause_detail, created_at, decided_at)
+         VALUES (@txid, @decision, @cause_kind, @cause_participant, @cause_reason, @cause_detail,
+           @created_at, @decided_at)
+         ON CONFLICT (txid) DO UPDATE SET decision = excluded.decision,
+           cause_kind = excluded.cause_kind, cause_participant = excluded.cause_participant,
+           cause_reason = excluded.cause_reason, cause_detail = excluded.cause_detail,
+           decided_at = excluded.decided_at
+         WHERE transactions.decision IS NULL`,
+      ),
+      markDone: db.prepare<[number, bigint]>(
+        'UPDATE transactions SET done_at = ? WHERE txid = ? AND decision IS NOT NULL AND done_at IS NULL',
+      ),
+      undecided: db.prepare<[], TxRow>(`${open} NULL ORDER BY txid`),
+      unfinished: db.prepare<[], TxRow>(`${open} NOT NULL ORDER BY txid`),
+    };
+  }
+
+  /** Opens (creating if needed) the log at `path`; `':memory:'` gives a private in-memory log. */
+  static open(path: string, options: SqliteDecisionLogOptions = {}): SqliteDecisionLog {
+    return new SqliteDecisionLog(new Database(path), options.now ?? Date.now);
+  }
+
+  initiate(tx: Transaction): Promise<void> {
+    return deferred(() => {
+      this.db
+        .transaction(() => {
+          if (this.statements.tx.get(tx.txid) === undefined) {
+            this.statements.insertTx.run(tx.txid, this.now());
+          } else {
+            const logged = this.legsOf(tx.txid);
+            if (logged.length > 0) {
+              const field = legsDiffer(logged, tx.legs);
+              if (field !== undefined) throw new TransactionMismatch(tx.txid, field);
+              return;
+            }
+          }
+          tx.legs.forEach((leg, idx) => {
+            this.statements.insertLeg.run(
+              tx.txid,
+              idx,
+              leg.participant,
+              leg.kind,
+              leg.account,
+              leg.amount,
+            );
+          });
+        })
+        .immediate();
+    });
+  }
+
+  decide(txid: bigint, decision: Decision, cause?: AbortCause): Promise<Decision> {
+    return deferred(() =>
+      this.db
+        .transaction(() => {
+          const now = this.now();
+          this.statements.decide.run({
+            txid,
+            decision,
+            ...causeColumns(decision, cause),
+            created_at: BigInt(now),
+            decided_at: BigInt(now),
+          });
+          const logged = this.statements.tx.get(txid)?.decision;
+          if (logged == null) throw new Internal(`decision for txid ${txid} was not recorded`);
+          return logged;
+        })
+        .immediate(),
+    );
+  }
+
+  markDone(txid: bigint): Promise<void> {
+    return deferred(() => {
+      this.db
+        .transaction(() => {
+          if (this.statements.markDone.run(this.now(), txid).changes === 1) return;
+          const row = this.statements.tx.get(txid);
+          if (row?.decision == null) {
+            throw new Internal(`cannot mark txid ${txid} done: it has no decision`);
+          }
+        })
+        .immediate();
+    });
+  }
+
+  get(txid: bigint): Promise<LogRecord | undefined> {
+    return deferred(() => {
+      const row = this.statements.tx.get(txid);
+      return row && recordOf(row, this.legsOf(txid));
+    });
+  }
+
+  undecided(): Promise<LogRecord[]> {
+    return deferred(() =>
+      this.statements.undecided.all().map((r) => recordOf(r, this.legsOf(r.txid))),
+    );
+  }
+
+  unfinished(): Promise<LogRecord[]> {
+    return deferred(() =>
+      this.statements.unfinished.all().map((r) => recordOf(r, this.legsOf(r.txid))),
+    );
+  }
+
+  close(): Promise<void> {
+    return deferred(() => {
+      if (this.db.open) this.db.close();
+    });
+  }
+
+  private legsOf(txid: bigint): Leg[] {
+    return this.statements.legs.all(txid).map(legOf);
+  }
+}

@@ -1,0 +1,136 @@
+import { Internal } from '@strife/protocol';
+import type { LogRecord, LogState } from './decisionLog';
+import type { AbortCause, Decision, Leg, LegKind } from './types';
+
+/**
+ * One row per transaction; its state is derived (DONE if done_at, else the decision, else
+ * INITIATED). The CHECKs make a half-written or contradictory row impossible.
+ */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS transactions (
+  txid              INTEGER PRIMARY KEY CHECK (txid > 0),
+  decision          TEXT CHECK (decision IN ('COMMIT', 'ABORT')),
+  cause_kind        TEXT CHECK (cause_kind IN ('VOTED_NO', 'TIMEOUT', 'UNAVAILABLE', 'PRESUMED')),
+  cause_participant TEXT,
+  cause_reason      TEXT,
+  cause_detail      TEXT,
+  created_at        INTEGER NOT NULL,
+  decided_at        INTEGER,
+  done_at           INTEGER,
+  CHECK ((decision IS NULL) = (decided_at IS NULL)),
+  CHECK (CASE WHEN decision = 'ABORT' THEN cause_kind IS NOT NULL ELSE cause_kind IS NULL END),
+  CHECK (done_at IS NULL OR decision IS NOT NULL)
+);
+CREATE TABLE IF NOT EXISTS legs (
+  txid        INTEGER NOT NULL REFERENCES transactions (txid),
+  idx         INTEGER NOT NULL,
+  participant TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('debit', 'credit')),
+  account     TEXT NOT NULL,
+  amount      INTEGER NOT NULL CHECK (amount > 0),
+  PRIMARY KEY (txid, idx)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS transactions_open ON transactions (txid) WHERE done_at IS NULL;
+`;
+
+/** A `transactions` row as better-sqlite3 returns it with safe integers on. */
+export interface TxRow {
+  txid: bigint;
+  decision: Decision | null;
+  cause_kind: AbortCause['kind'] | null;
+  cause_participant: string | null;
+  cause_reason: string | null;
+  cause_detail: string | null;
+  created_at: bigint;
+  decided_at: bigint | null;
+  done_at: bigint | null;
+}
+
+export interface LegRow {
+  txid: bigint;
+  idx: bigint;
+  participant: string;
+  kind: LegKind;
+  account: string;
+  amount: bigint;
+}
+
+/** The cause columns for a decision: ABORT always has a cause (PRESUMED if none given). */
+export function causeColumns(
+  decision: Decision,
+  cause: AbortCause | undefined,
+): Pick<TxRow, 'cause_kind' | 'cause_participant' | 'cause_reason' | 'cause_detail'> {
+  const none = { cause_participant: null, cause_reason: null, cause_detail: null };
+  if (decision === 'COMMIT') return { cause_kind: null, ...none };
+  const c = cause ?? { kind: 'PRESUMED' };
+  switch (c.kind) {
+    case 'VOTED_NO':
+      return {
+        cause_kind: c.kind,
+        cause_participant: c.participant,
+        cause_reason: c.reason,
+        cause_detail: c.detail ?? null,
+      };
+    case 'TIMEOUT':
+      return { ...none, cause_kind: c.kind, cause_participant: c.participant };
+    case 'UNAVAILABLE':
+      return {
+        ...none,
+        cause_kind: c.kind,
+        cause_participant: c.participant,
+        cause_detail: c.detail,
+      };
+    case 'PRESUMED':
+      return { cause_kind: c.kind, ...none };
+  }
+}
+
+function causeOf(row: TxRow): AbortCause | undefined {
+  const corrupt = (): never => {
+    throw new Internal(`decision log row for txid ${row.txid} has an invalid cause`);
+  };
+  switch (row.cause_kind) {
+    case null:
+      return undefined;
+    case 'VOTED_NO':
+      return {
+        kind: 'VOTED_NO',
+        participant: row.cause_participant ?? corrupt(),
+        reason: row.cause_reason ?? corrupt(),
+        ...(row.cause_detail === null ? {} : { detail: row.cause_detail }),
+      };
+    case 'TIMEOUT':
+      return { kind: 'TIMEOUT', participant: row.cause_participant ?? corrupt() };
+    case 'UNAVAILABLE':
+      return {
+        kind: 'UNAVAILABLE',
+        participant: row.cause_participant ?? corrupt(),
+        detail: row.cause_detail ?? corrupt(),
+      };
+    case 'PRESUMED':
+      return { kind: 'PRESUMED' };
+  }
+}
+
+function stateOf(row: TxRow): LogState {
+  if (row.done_at !== null) return 'DONE';
+  return row.decision ?? 'INITIATED';
+}
+
+export function legOf(row: LegRow): Leg {
+  return { participant: row.participant, kind: row.kind, account: row.account, amount: row.amount };
+}
+
+export function recordOf(row: TxRow, legs: readonly Leg[]): LogRecord {
+  const cause = causeOf(row);
+  return {
+    txid: row.txid,
+    legs,
+    state: stateOf(row),
+    ...(row.decision === null ? {} : { decision: row.decision }),
+    ...(cause === undefined ? {} : { cause }),
+    createdAt: Number(row.created_at),
+    ...(row.decided_at === null ? {} : { decidedAt: Number(row.decided_at) }),
+    ...(row.done_at === null ? {} : { doneAt: Number(row.done_at) }),
+  };
+}

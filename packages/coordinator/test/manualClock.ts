@@ -1,0 +1,56 @@
+import type { Clock } from '../src';
+
+/** Lets every pending promise callback and I/O callback run. */
+const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A clock that only moves when the test calls `advance`. */
+export class ManualClock implements Clock {
+  private time = 0;
+  private timers: { at: number; fire: () => void }[] = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new Error('sleep aborted'));
+        return;
+      }
+      const timer = {
+        at: this.time + ms,
+        fire: () => {
+          signal?.removeEventListener('abort', cancel);
+          resolve();
+        },
+      };
+      const cancel = (): void => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        reject(new Error('sleep aborted'));
+      };
+      signal?.addEventListener('abort', cancel, { once: true });
+      this.timers.push(timer);
+    });
+  }
+
+  /** Sleeps still waiting. */
+  get pending(): number {
+    return this.timers.length;
+  }
+
+  /** Moves time forward by `ms`, firing due sleeps in order and letting their callbacks run. */
+  async advance(ms: number): Promise<void> {
+    const target = this.time + ms;
+    await flush();
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0];
+      if (due === undefined) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.time = due.at;
+      due.fire();
+      await flush();
+    }
+    this.time = target;
+  }
+}
