@@ -13,3 +13,4 @@ export {
   type StartOptions,
   type Exit,
 } from './serviceProcess';
+export { TestSystem, SEED, SEED_TOTAL } from './testSystem';

@@ -27,6 +27,8 @@ export interface ServiceProcess {
   readonly exited: Promise<Exit>;
   /** Everything the process has written to stdout and stderr so far. */
   output(): string;
+  /** Whether the process is still running. */
+  alive(): boolean;
   /** Sends `signal` (default SIGKILL) and waits for the exit. */
   kill(signal?: NodeJS.Signals): Promise<Exit>;
 }
@@ -43,6 +45,8 @@ export async function startService(
   const label = app === 'bank' ? `bank-${env.BANK_NAME ?? ''}` : app;
   const logFile = join(cluster.dir, `${label}.${++started}.log`);
   const log = createWriteStream(logFile);
+  // A test that has already removed its temp dir must not crash on a late write.
+  log.on('error', () => undefined);
   const child = spawn(process.execPath, [join(repoRoot(), 'apps', app, 'dist', 'main.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,6 +65,7 @@ export async function startService(
     logFile,
     exited,
     output,
+    alive: () => child.exitCode === null && child.signalCode === null,
     async kill(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

@@ -1,0 +1,148 @@
+import {
+  BankServiceDefinition,
+  CoordinatorServiceDefinition,
+  GatewayServiceDefinition,
+} from '@strife/protocol';
+import { createStrifeChannel, createStrifeClient } from '@strife/runtime';
+import { Metadata, type Channel } from 'nice-grpc';
+import { startService, type ServiceProcess } from './serviceProcess';
+import { createTestCluster, type TestCluster, type TestClusterOptions } from './testCluster';
+
+/** Two banks with two accounts each and a user per account (password `<name>-pass-1`). */
+export const SEED: Required<Pick<TestClusterOptions, 'banks' | 'users'>> = {
+  banks: {
+    ICICI: [
+      { accountNo: '1001', holder: 'Alice', balance: '1000.00' },
+      { accountNo: '1002', holder: 'Carol', balance: '500.00' },
+    ],
+    SBI: [
+      { accountNo: '2001', holder: 'Bob', balance: '800.00' },
+      { accountNo: '2002', holder: 'Dave', balance: '100.00' },
+    ],
+  },
+  users: [
+    { username: 'alice', password: 'alice-pass-1', bank: 'ICICI', account_no: '1001' },
+    { username: 'carol', password: 'carol-pass-1', bank: 'ICICI', account_no: '1002' },
+    { username: 'bob', password: 'bob-pass-1', bank: 'SBI', account_no: '2001' },
+    { username: 'dave', password: 'dave-pass-1', bank: 'SBI', account_no: '2002' },
+  ],
+};
+
+/** txid, both banks and the gateway as real processes over mTLS, with clients for each role. */
+export class TestSystem {
+  readonly processes = new Map<string, ServiceProcess>();
+  /** One channel per (address, identity), reused by every client made for it. */
+  private readonly channels = new Map<string, Channel>();
+
+  private constructor(readonly cluster: TestCluster) {}
+
+  /** Starts every service of a cluster seeded with `SEED` unless `options` brings its own banks and users. */
+  static async start(options: TestClusterOptions = {}): Promise<TestSystem> {
+    const system = new TestSystem(await createTestCluster({ ...SEED, ...options }));
+    const banks = Object.keys(options.banks ?? SEED.banks);
+    await Promise.all([system.startTxid(), ...banks.map((bank) => system.startBank(bank))]);
+    await system.startGateway();
+    return system;
+  }
+
+  async startTxid(): Promise<void> {
+    this.processes.set('txid', await startService('txid', this.cluster));
+  }
+
+  async startBank(name: string, failpoints?: string): Promise<void> {
+    const env: Record<string, string> = { BANK_NAME: name };
+    if (failpoints) env.STRIFE_FAILPOINTS = failpoints;
+    this.processes.set(name, await startService('bank', this.cluster, { env }));
+  }
+
+  async startGateway(failpoints?: string): Promise<void> {
+    const env: Record<string, string> = failpoints ? { STRIFE_FAILPOINTS: failpoints } : {};
+    this.processes.set('gateway', await startService('gateway', this.cluster, { env }));
+  }
+
+  /** Kills a process (SIGKILL unless told otherwise) and waits for it to exit. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.processes.get(name)?.kill(signal);
+    this.processes.delete(name);
+  }
+
+  process(name: string): ServiceProcess {
+    const found = this.processes.get(name);
+    if (!found) throw new Error(`${name} is not running`);
+    return found;
+  }
+
+  private channel(address: string, identity: string): Channel {
+    const id = `${identity}@${address}`;
+    let channel = this.channels.get(id);
+    if (!channel) {
+      channel = createStrifeChannel(address, { tls: this.cluster.tls(identity) });
+      this.channels.set(id, channel);
+    }
+    return channel;
+  }
+
+  /** A GatewayService client with the CLI's certificate (or `identity`'s). */
+  gateway(identity = 'client') {
+    return createStrifeClient(
+      GatewayServiceDefinition,
+      this.channel(this.cluster.config.gateway.address, identity),
+      15_000,
+    );
+  }
+
+  coordinator(identity = 'bank-SBI') {
+    return createStrifeClient(
+      CoordinatorServiceDefinition,
+      this.channel(this.cluster.config.gateway.address, identity),
+    );
+  }
+
+  bank(name: string) {
+    const entry = this.cluster.config.banks.find((b) => b.name === name);
+    if (!entry) throw new Error(`no bank ${name}`);
+    return createStrifeClient(BankServiceDefinition, this.channel(entry.address, 'gateway'));
+  }
+
+  /** Logs in and returns call options carrying the session token. */
+  async login(username: string, password = `${username}-pass-1`): Promise<{ metadata: Metadata }> {
+    const { token } = await this.gateway().login({ username, password });
+    return { metadata: Metadata({ authorization: `Bearer ${token}` }) };
+  }
+
+  /** Balance and held amount straight from the bank's books. */
+  async books(account: string): Promise<{ balance: bigint; held: bigint }> {
+    const [bank, accountNo] = account.split(':') as [string, string];
+    const { account: found } = await this.bank(bank).getAccount({ accountNo });
+    return { balance: found?.balance ?? -1n, held: found?.held ?? -1n };
+  }
+
+  /** Sum of every seeded account's balance across the banks. */
+  async total(seed: TestClusterOptions['banks'] = SEED.banks): Promise<bigint> {
+    let sum = 0n;
+    for (const [bank, accounts] of Object.entries(seed)) {
+      for (const a of accounts) sum += (await this.books(`${bank}:${a.accountNo}`)).balance;
+    }
+    return sum;
+  }
+
+  /** Polls `check` until it holds (phase 2 and recovery run in the background). */
+  async until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.channels.forEach((c) => {
+      c.close();
+    });
+    for (const name of [...this.processes.keys()]) await this.kill(name, 'SIGTERM');
+    this.cluster.remove();
+  }
+}
+
+/** The sum of every seeded balance, in minor units. */
+export const SEED_TOTAL = 240_000n;
