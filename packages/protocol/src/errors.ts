@@ -113,7 +113,9 @@ export class IdempotencyKeyReused extends StrifeError {
 export class RequestInFlight extends StrifeError {
   readonly code = 'REQUEST_IN_FLIGHT';
   constructor(readonly key: string) {
-    super(`a request with idempotency key ${key} is still in flight; retry later with the same key`);
+    super(
+      `a request with idempotency key ${key} is still in flight; retry later with the same key`,
+    );
   }
 }
 
