@@ -7,7 +7,12 @@ import {
 
 describe('generated wire contract', () => {
   it('carries int64 money as bigint without loss', () => {
-    const request = { idempotencyKey: 'k', to: 'SBI:2001', amount: 9_223_372_036_854_775_807n };
+    const request = {
+      idempotencyKey: 'k',
+      to: 'SBI:2001',
+      amount: 9_223_372_036_854_775_807n,
+      from: '',
+    };
     expect(PayRequest.decode(PayRequest.encode(request).finish())).toEqual(request);
   });
 
