@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import { INT64_MAX, Internal, LegMismatch, LegStateConflict, UnknownLeg } from '@strife/protocol';
+import {
+  formatAmount,
+  INT64_MAX,
+  Internal,
+  LegMismatch,
+  LegStateConflict,
+  UnknownLeg,
+} from '@strife/protocol';
 import type { Now } from './clock';
 import { legName, legState, voteReason, type LegRow } from './rows';
 import type { Statements } from './statements';
@@ -124,7 +131,7 @@ export class Participant {
       if (available < amount) {
         return no(
           'INSUFFICIENT_FUNDS',
-          `account ${accountNo} has ${available} available, ${amount} requested`,
+          `account ${accountNo} has ${formatAmount(available)} available, ${formatAmount(amount)} requested`,
         );
       }
     } else if (account.balance + amount > INT64_MAX) {

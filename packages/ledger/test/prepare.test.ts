@@ -45,7 +45,7 @@ describe('prepareDebit', () => {
     expect(vote).toEqual({
       vote: 'NO',
       reason: 'INSUFFICIENT_FUNDS',
-      detail: 'account 1002 has 1000 available, 1001 requested',
+      detail: 'account 1002 has 10.00 available, 10.01 requested',
     });
     expect(ledger.getAccount('1002')).toMatchObject({ balance: 5_000n, held: 4_000n });
   });
