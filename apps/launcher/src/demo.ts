@@ -83,15 +83,8 @@ async function narrate(demo: DemoCluster, cluster: Cluster, cli: Cli, books: Boo
   await cli('bob', ['balance']);
 
   step('2. Alice (ICICI) pays Bob (SBI) 150.00 across banks');
-  const first = await cli('alice', [
-    'pay',
-    '--to',
-    'SBI:2001',
-    '--amount',
-    '150.00',
-    '--key',
-    'demo-rent',
-  ]);
+  const rent = ['pay', '--to', 'SBI:2001', '--amount', '150.00', '--key', 'demo-rent'];
+  const first = await cli('alice', rent);
   check(
     first.code === 0 && first.json.status === 'COMMITTED',
     'COMMITTED by two-phase commit across ICICI and SBI',
@@ -99,15 +92,7 @@ async function narrate(demo: DemoCluster, cluster: Cluster, cli: Cli, books: Boo
   const aliceAfter = (await cli('alice', ['balance'])).json.balance;
 
   step('3. The same payment is retried with the same key: money moves once');
-  const retry = await cli('alice', [
-    'pay',
-    '--to',
-    'SBI:2001',
-    '--amount',
-    '150.00',
-    '--key',
-    'demo-rent',
-  ]);
+  const retry = await cli('alice', rent);
   check(
     retry.json.txid === first.json.txid,
     `the retry returns the original answer (txid ${String(first.json.txid)})`,

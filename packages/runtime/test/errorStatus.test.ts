@@ -7,18 +7,8 @@ import {
   TxIdServiceDefinition,
 } from '@strife/protocol';
 import { ServerError, Status } from 'nice-grpc-common';
-import {
-  clusterCertSpecs,
-  createStrifeChannel,
-  createStrifeClient,
-  createStrifeServer,
-  ensureCertificates,
-  loadConfig,
-  loadTlsMaterial,
-  STATUS_BY_CODE,
-  toServerError,
-} from '../src';
-import { capturingLogger, tempDir } from './helpers';
+import { createStrifeChannel, createStrifeClient, STATUS_BY_CODE, toServerError } from '../src';
+import { capturingLogger, txidPolicyServer } from './helpers';
 
 /** Every class `@strife/protocol` exports that is a concrete domain error. */
 const errorClasses = Object.values(protocol).filter(
@@ -82,16 +72,8 @@ describe('the error table', () => {
 });
 
 describe('error mapping on a live server', () => {
-  const certs = tempDir('errors');
   const { logger, lines } = capturingLogger();
-  const server = createStrifeServer({
-    logger,
-    tls: (() => {
-      ensureCertificates(certs.path, clusterCertSpecs(loadConfig({}, certs.path)));
-      return loadTlsMaterial(certs.path, 'txid');
-    })(),
-    policy: { 'strife.v1.TxIdService': ['gateway'] },
-  });
+  const { strife: server, tls, remove } = txidPolicyServer('errors', logger);
   server.server.add(TxIdServiceDefinition, {
     lease(request) {
       if (request.count === 1) throw new InsufficientFunds('SBI:2001', 5n, 10n);
@@ -104,7 +86,7 @@ describe('error mapping on a live server', () => {
   beforeAll(async () => {
     const port = await server.listen('127.0.0.1:0');
     const channel = createStrifeChannel(`127.0.0.1:${port}`, {
-      tls: loadTlsMaterial(certs.path, 'gateway'),
+      tls: tls('gateway'),
     });
     client = createStrifeClient(TxIdServiceDefinition, channel);
     close = () => channel.close();
@@ -112,7 +94,7 @@ describe('error mapping on a live server', () => {
   afterAll(async () => {
     close();
     await server.shutdown();
-    certs.remove();
+    remove();
   });
 
   it('sends a domain error with its status and message', async () => {

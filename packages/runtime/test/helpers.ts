@@ -2,7 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../src';
+import {
+  clusterCertSpecs,
+  createLogger,
+  createStrifeServer,
+  ensureCertificates,
+  loadConfig,
+  loadTlsMaterial,
+  type Logger,
+  type StrifeServer,
+  type TlsMaterial,
+} from '../src';
 
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), `strife-${prefix}-`));
@@ -24,4 +34,22 @@ export function capturingLogger(): { logger: Logger; lines: Record<string, unkno
     logger: createLogger({ name: 'test', level: 'debug', pretty: false, destination }),
     lines,
   };
+}
+
+/**
+ * A server with fresh cluster certificates in a temp dir, presenting the txid identity and
+ * admitting only gateways to TxIdService, as apps/txid does. `tls(name)` loads a peer's material.
+ */
+export function txidPolicyServer(
+  prefix: string,
+  logger: Logger,
+): { strife: StrifeServer; tls: (name: string) => TlsMaterial; remove: () => void } {
+  const certs = tempDir(prefix);
+  ensureCertificates(certs.path, clusterCertSpecs(loadConfig({}, certs.path)));
+  const strife = createStrifeServer({
+    logger,
+    tls: loadTlsMaterial(certs.path, 'txid'),
+    policy: { 'strife.v1.TxIdService': ['gateway'] },
+  });
+  return { strife, tls: (name) => loadTlsMaterial(certs.path, name), remove: certs.remove };
 }

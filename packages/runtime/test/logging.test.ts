@@ -1,15 +1,7 @@
 import { TxIdServiceDefinition } from '@strife/protocol';
 import { Metadata } from 'nice-grpc-common';
-import {
-  clusterCertSpecs,
-  createStrifeChannel,
-  createStrifeClient,
-  createStrifeServer,
-  ensureCertificates,
-  loadConfig,
-  loadTlsMaterial,
-} from '../src';
-import { capturingLogger, tempDir } from './helpers';
+import { createStrifeChannel, createStrifeClient } from '../src';
+import { capturingLogger, txidPolicyServer } from './helpers';
 
 describe('logger redaction', () => {
   it('never writes passwords, tokens, authorization headers or private keys', () => {
@@ -39,16 +31,8 @@ describe('logger redaction', () => {
 });
 
 describe('call logging middleware', () => {
-  const certs = tempDir('logging');
   const { logger, lines } = capturingLogger();
-  const server = createStrifeServer({
-    logger,
-    tls: (() => {
-      ensureCertificates(certs.path, clusterCertSpecs(loadConfig({}, certs.path)));
-      return loadTlsMaterial(certs.path, 'txid');
-    })(),
-    policy: { 'strife.v1.TxIdService': ['gateway'] },
-  });
+  const { strife: server, tls, remove } = txidPolicyServer('logging', logger);
   server.server.add(TxIdServiceDefinition, {
     lease(request, context) {
       context.callLog.annotate({ user: 'alice', txid: '42', amount: '100.00', password: 'leak?' });
@@ -58,13 +42,13 @@ describe('call logging middleware', () => {
 
   afterAll(async () => {
     await server.shutdown();
-    certs.remove();
+    remove();
   });
 
   it('logs one line per call with method, peer, status, duration and the handler fields', async () => {
     const port = await server.listen('127.0.0.1:0');
     const channel = createStrifeChannel(`127.0.0.1:${port}`, {
-      tls: loadTlsMaterial(certs.path, 'gateway'),
+      tls: tls('gateway'),
     });
     const client = createStrifeClient(TxIdServiceDefinition, channel);
     await client.lease({ count: 2 }, { metadata: Metadata({ authorization: 'Bearer abc' }) });
