@@ -1,4 +1,4 @@
-import { formatAmount, LegState, type Payment, PaymentStatus } from '@strife/protocol';
+import { AbortReason, formatAmount, LegState, type Payment, PaymentStatus } from '@strife/protocol';
 import { type SeedAccount, type SeedUser, TestSystem } from '@strife/testkit';
 import { audit, legsOf } from './books';
 import { between, pick, seededRandom } from './rng';
@@ -134,10 +134,17 @@ describe(`bank test (seed ${seed}, ${seconds} s of faults)`, () => {
     const committed = answers.filter(
       (p) => p?.status === PaymentStatus.PAYMENT_STATUS_COMMITTED,
     ).length;
+    const aborts = new Map<string, number>();
+    for (const p of answers) {
+      if (p?.status !== PaymentStatus.PAYMENT_STATUS_ABORTED) continue;
+      const reason = AbortReason[p.abortReason];
+      aborts.set(reason, (aborts.get(reason) ?? 0) + 1);
+    }
     process.stdout.write(
       [
         `bank test seed ${seed}: ${seen.sent} sends, ${seen.answers.size} payments answered`,
-        `(${committed} committed, ${seen.answers.size - committed} aborted), total ${formatAmount(await s.total(data.banks))}`,
+        `(${committed} committed; aborted: ${[...aborts].map(([r, n]) => `${r} ${n}`).join(', ')}),`,
+        `total ${formatAmount(await s.total(data.banks))}`,
         `faults:\n  ${supervisor.log.join('\n  ')}`,
       ].join(' ') + '\n',
     );
