@@ -32,6 +32,7 @@ describe('in-doubt recovery', () => {
   beforeAll(async () => {
     cluster = await createTestCluster({
       banks: { SBI: [{ accountNo: '2001', holder: 'Bob', balance: '100.00' }] },
+      prepareTimeoutMs: 100,
       recovery: { inDoubtAfterMs: 200, intervalMs: 50 },
     });
     bank = await startService('bank', cluster, { env: { BANK_NAME: 'SBI' } });

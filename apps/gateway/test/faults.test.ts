@@ -112,6 +112,7 @@ describe('payments under faults', () => {
 
   it('settles the leg of a bank that died after preparing, and answers its in-doubt question', async () => {
     const s = (system = await TestSystem.start({
+      prepareTimeoutMs: 250,
       recovery: { inDoubtAfterMs: 300, intervalMs: 100 },
     }));
     await s.kill('SBI');

@@ -36,7 +36,7 @@ export async function createDemoCluster(): Promise<DemoCluster> {
     gateway: { address: await address(), prepareTimeoutMs: 2000, commitTimeoutMs: 2000 },
     banks,
     users: base.usersFile,
-    recovery: { inDoubtAfterMs: 1500, intervalMs: 250 },
+    recovery: { inDoubtAfterMs: 3000, intervalMs: 250 },
   };
   const configFile = join(dir, 'cluster.json');
   writeFileSync(configFile, JSON.stringify(file, null, 2));

@@ -85,6 +85,7 @@ describe('loadConfig', () => {
   it('reads recovery timing from the file', () => {
     const file = write('recovery.json', {
       ...valid,
+      gateway: { ...valid.gateway, prepareTimeoutMs: 200 },
       recovery: { inDoubtAfterMs: 300, intervalMs: 50 },
     });
     expect(loadConfig({ STRIFE_CONFIG: file }, dir.path).recovery).toEqual({
@@ -125,6 +126,11 @@ describe('loadConfig', () => {
     ],
     ['an unknown key', { ...valid, gatway: {} }, /\(root\): .*gatway/],
     ['a wrong type', { ...valid, users: 42 }, /users: /],
+    [
+      'an in-doubt time within the prepare timeout',
+      { ...valid, recovery: { inDoubtAfterMs: 5000 } },
+      /recovery\.inDoubtAfterMs: must be longer than gateway\.prepareTimeoutMs \(5000\)/,
+    ],
   ])('refuses %s with one line naming the field', (_what, content, pattern) => {
     if (content === undefined) {
       expect(() => loadConfig({ STRIFE_CONFIG: join(dir.path, 'absent.json') }, dir.path)).toThrow(
