@@ -30,7 +30,10 @@ export interface StrifeServer {
  * table, and `grpc.health.v1`.
  */
 export function createStrifeServer(options: StrifeServerOptions): StrifeServer {
-  const server = createServer({ interceptors: [peerPolicyInterceptor(options.policy)] })
+  const refused = peerPolicyInterceptor(options.policy, (refusal) =>
+    options.logger.warn(refusal, 'call refused: peer role not admitted'),
+  );
+  const server = createServer({ interceptors: [refused] })
     .use(callLoggingMiddleware(options.logger))
     .use(errorMappingMiddleware(options.logger));
   const health = HealthState();

@@ -30,13 +30,14 @@ describe('mTLS with role checks', () => {
   let strife: StrifeServer;
   let address: string;
   const seen: string[] = [];
+  const log = capturingLogger();
 
   beforeAll(async () => {
     const specs = clusterCertSpecs(loadConfig({}, certs.path));
     ensureCertificates(certs.path, specs);
     ensureCertificates(foreign.path, specs, { organisation: 'Mallory' });
     strife = createStrifeServer({
-      logger: capturingLogger().logger,
+      logger: log.logger,
       tls: loadTlsMaterial(certs.path, 'txid'),
       policy: { 'strife.v1.TxIdService': ['gateway'] },
     });

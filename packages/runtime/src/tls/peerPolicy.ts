@@ -27,9 +27,13 @@ export const PEER_IDENTITY_KEY = 'x-strife-peer-identity';
 /**
  * A grpc-js server interceptor that admits a call only when the peer's certificate role is in
  * `policy` for the called service. Health is open to every role the server admits anywhere and
- * to `monitor`. Refusals are PERMISSION_DENIED, or UNAUTHENTICATED without a Strife identity.
+ * to `monitor`. Refusals are PERMISSION_DENIED, or UNAUTHENTICATED without a Strife identity, and
+ * are reported to `onRefused` (the server logs them: they never reach the call-logging middleware).
  */
-export function peerPolicyInterceptor(policy: PeerPolicy): ServerInterceptor {
+export function peerPolicyInterceptor(
+  policy: PeerPolicy,
+  onRefused: (refusal: { method: string; peer: string; ip: string; reason: string }) => void,
+): ServerInterceptor {
   const healthRoles = new Set<Role>(['monitor', ...Object.values(policy).flat()]);
   const admits = (service: string, role: Role): boolean =>
     service === HEALTH_SERVICE ? healthRoles.has(role) : (policy[service]?.includes(role) ?? false);
@@ -42,18 +46,27 @@ export function peerPolicyInterceptor(policy: PeerPolicy): ServerInterceptor {
           onReceiveMetadata: (metadata, proceed) => {
             metadata.remove(PEER_IDENTITY_KEY);
             const peer = identityOfCertificate(call.getAuthContext().sslPeerCertificate);
-            if (!peer) {
-              call.sendStatus({
-                code: status.UNAUTHENTICATED,
-                details: 'a client certificate with a Strife identity is required',
+            const refuse = (code: status, reason: string): void => {
+              onRefused({
+                method: methodDescriptor.path,
+                peer: peer ? formatIdentity(peer) : 'none',
+                ip: call.getPeer(),
+                reason,
               });
+              call.sendStatus({ code, details: reason });
+            };
+            if (!peer) {
+              refuse(
+                status.UNAUTHENTICATED,
+                'a client certificate with a Strife identity is required',
+              );
               return;
             }
             if (!admits(service, peer.role)) {
-              call.sendStatus({
-                code: status.PERMISSION_DENIED,
-                details: `peer ${formatIdentity(peer)} may not call ${service}`,
-              });
+              refuse(
+                status.PERMISSION_DENIED,
+                `peer ${formatIdentity(peer)} may not call ${service}`,
+              );
               return;
             }
             metadata.set(PEER_IDENTITY_KEY, formatIdentity(peer));
