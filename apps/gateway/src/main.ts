@@ -139,9 +139,18 @@ runMain('gateway', async () => {
   strife.server
     .with(authMiddleware(auth))
     .add(GatewayServiceDefinition, gatewayService(auth, payments, banks));
-  strife.server.add(CoordinatorServiceDefinition, coordinatorService(coordinator));
+  strife.server.add(CoordinatorServiceDefinition, coordinatorService(coordinator, decisions));
   const port = await strife.listen(gateway.address);
   logger.info({ address: gateway.address, port }, 'gateway serving');
+
+  // An attempt decides within the prepare timeout; one in flight far longer has failed.
+  const staleMs = gateway.prepareTimeoutMs + 2 * gateway.commitTimeoutMs;
+  const completer = setInterval(() => {
+    payments
+      .completeStale(staleMs)
+      .catch((err: unknown) => logger.warn({ err }, 'completing stale payments failed'));
+  }, staleMs);
+  completer.unref();
 
   const housekeeping = setInterval(() => {
     keys.expire().catch((err: unknown) => logger.warn({ err }, 'expiring idempotency keys failed'));
@@ -153,6 +162,7 @@ runMain('gateway', async () => {
 
   onShutdownSignal(logger, async () => {
     clearInterval(housekeeping);
+    clearInterval(completer);
     await strife.shutdown();
     await coordinator.close();
     banks.close();

@@ -1,3 +1,4 @@
+import { Decision } from '@strife/protocol';
 import { Metadata, Status } from 'nice-grpc';
 import { SEED_TOTAL, TestSystem } from '@strife/testkit';
 
@@ -205,6 +206,23 @@ describe('authentication and authorization', () => {
       },
     );
     await expect(system.login('bob')).resolves.toBeDefined();
+  });
+
+  it("answers a bank's in-doubt question only about transactions it takes part in", async () => {
+    const alice = await system.login('alice');
+    const { payment } = await system
+      .gateway()
+      .pay({ idempotencyKey: 'within-icici', to: 'ICICI:1002', amount: 1n, from: '' }, alice);
+    await expect(
+      system.coordinator('bank-SBI').resolveTransaction({ txid: payment!.txid }),
+    ).rejects.toMatchObject({
+      code: Status.PERMISSION_DENIED,
+    });
+    await expect(
+      system.coordinator('bank-ICICI').resolveTransaction({ txid: payment!.txid }),
+    ).resolves.toEqual({
+      decision: Decision.DECISION_COMMIT,
+    });
   });
 
   it('serves client RPCs only to client certificates and ResolveTransaction only to banks', async () => {

@@ -26,6 +26,8 @@ export interface PaymentServiceOptions {
   /** Finds a user's account, `BANK:NO`, for recovering their in-flight payments. */
   readonly accountOf: (username: string) => Promise<string | undefined>;
   readonly logger: Logger;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 export interface PayInput {
@@ -78,7 +80,7 @@ export class PaymentService {
       ],
     });
     const payment = this.record(input.key, user.account, to, input.amount, outcome, new Date());
-    log.annotate({ status: payment.status });
+    log.annotate({ outcome: payment.status });
     return this.finish(user.username, payment);
   }
 
@@ -124,12 +126,27 @@ export class PaymentService {
   /**
    * Finishes payments whose attempt died with the gateway: a key with a txid gets the decision
    * on record (presumed abort if there is none); a key without one did nothing and is freed.
-   * Run after `coordinator.recover()`.
+   * Run at start, after `coordinator.recover()`, when no attempt can be live.
    */
   async recoverInFlight(): Promise<number> {
     const orphans = await this.options.keys.inFlight();
     for (const key of orphans) await this.recoverOne(key);
     return orphans.length;
+  }
+
+  /**
+   * While serving: finishes keys with a txid whose attempt has run longer than `staleMs` (its
+   * `coordinator.run` failed, e.g. a log write error), so retries stop getting RequestInFlight.
+   * Safe even if the attempt is still alive, because the decision is write-once. Keys without a
+   * txid are left alone: only a start may free them, since a live attempt could still take one.
+   */
+  async completeStale(staleMs: number): Promise<number> {
+    const cutoff = (this.options.now ?? Date.now)() - staleMs;
+    const stale = (await this.options.keys.inFlight()).filter(
+      (key) => key.recoveryPoint !== undefined && key.updatedAt.getTime() < cutoff,
+    );
+    for (const key of stale) await this.recoverOne(key);
+    return stale.length;
   }
 
   private async recoverOne(key: KeyRecord): Promise<void> {

@@ -1,0 +1,62 @@
+import { Coordinator, SqliteDecisionLog } from '@strife/coordinator';
+import { IdempotencyKeys, SqliteIdempotencyStore } from '@strife/idempotency';
+import { createLogger } from '@strife/runtime';
+import { paymentCodec } from '../src/payments/payment';
+import { PaymentService } from '../src/payments/paymentService';
+import { SqlitePaymentStore } from '../src/payments/paymentStore';
+import { openGatewayDb } from '../src/store/gatewayDb';
+
+/** A payment service on in-memory stores whose clock the test moves. */
+function setup() {
+  const clock = { now: 1_700_000_000_000 };
+  const decisions = SqliteDecisionLog.open(':memory:');
+  const keys = new IdempotencyKeys({
+    store: SqliteIdempotencyStore.open(':memory:'),
+    codec: paymentCodec,
+    now: () => clock.now,
+  });
+  const store = new SqlitePaymentStore(openGatewayDb(':memory:'));
+  const coordinator = new Coordinator({ log: decisions, participants: () => undefined });
+  const payments = new PaymentService({
+    keys,
+    store,
+    coordinator,
+    decisions,
+    nextTxid: () => Promise.resolve(1n),
+    banks: new Set(['SBI']),
+    prepareTimeoutMs: 1000,
+    accountOf: () => Promise.resolve('SBI:2001'),
+    logger: createLogger({ name: 'test', level: 'silent' }),
+    now: () => clock.now,
+  });
+  return { clock, keys, store, payments, decisions };
+}
+
+const request = { to: 'SBI:2002', amount: '500' };
+
+describe('PaymentService.completeStale', () => {
+  it('finishes a key whose attempt outlived the stale time, from the decision log', async () => {
+    const { clock, keys, store, payments, decisions } = setup();
+    await keys.claim('bob', 'stuck', request);
+    await keys.setRecoveryPoint('bob', 'stuck', '77');
+    await keys.claim('bob', 'no-txid', request);
+    clock.now += 1000;
+    await keys.claim('bob', 'fresh', request);
+    await keys.setRecoveryPoint('bob', 'fresh', '78');
+    clock.now += 1;
+
+    await expect(payments.completeStale(500)).resolves.toBe(1);
+
+    await expect(store.byKey('bob', 'stuck')).resolves.toMatchObject({
+      txid: 77n,
+      status: 'ABORTED',
+      abortReason: 'INTERRUPTED',
+      from: 'SBI:2001',
+      to: 'SBI:2002',
+      amount: 500n,
+    });
+    await expect(decisions.get(77n)).resolves.toMatchObject({ decision: 'ABORT' });
+    const left = (await keys.inFlight()).map((k) => k.key).sort();
+    expect(left).toEqual(['fresh', 'no-txid']);
+  });
+});
