@@ -1,6 +1,7 @@
 // Command-line values checked at the edge: each failure is a usage error (exit 2) naming the
 // option, raised before anything is queued or sent.
 import {
+  assertIdempotencyKey,
   BANK_NAME,
   formatAccountAddress,
   InvalidArgument,
@@ -30,11 +31,13 @@ export function bankOption(text: string, option: string): string {
   return text;
 }
 
-/** An idempotency key of 1 to 255 characters; a fresh UUIDv7 when not given. */
+/** An idempotency key the gateway accepts (1 to 255 printable ASCII); a fresh UUIDv7 when not given. */
 export function keyOption(text: string | undefined, option: string): string {
   if (text === undefined) return uuidv7();
-  if (text.length < 1 || text.length > 255) {
-    throw usageError(`${option}: must be 1 to 255 characters`);
+  try {
+    assertIdempotencyKey(text, option);
+  } catch (err) {
+    throw usageError(err instanceof Error ? err.message : String(err));
   }
   return text;
 }

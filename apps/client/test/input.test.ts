@@ -49,6 +49,9 @@ describe('command-line input', () => {
       '--key: must be 1 to 255 characters',
     );
     expect(refusal(() => keyOption('x'.repeat(256), '--key')).exitCode).toBe(2);
+    expect(refusal(() => keyOption('has space', '--key')).message).toBe(
+      '--key: must be printable ASCII without spaces',
+    );
     expect(intOption('20', '--limit', 1, 100)).toBe(20);
     for (const bad of ['0', '101', '2.5', '-1', 'ten']) {
       expect(refusal(() => intOption(bad, '--limit', 1, 100)).message).toMatch(/^--limit: /);

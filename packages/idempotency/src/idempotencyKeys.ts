@@ -1,4 +1,4 @@
-import { IdempotencyKeyReused, InvalidArgument, RequestInFlight } from '@strife/protocol';
+import { assertIdempotencyKey, IdempotencyKeyReused, RequestInFlight } from '@strife/protocol';
 import type { Fingerprint, KeyRecord } from './record';
 import type { IdempotencyStore } from './store';
 
@@ -25,9 +25,6 @@ export interface IdempotencyKeysOptions<T> {
 export type Claim<T> =
   { readonly status: 'new' } | { readonly status: 'replay'; readonly outcome: T };
 
-const MAX_KEY_LENGTH = 255;
-const KEY_CHARS = /^[\x21-\x7e]+$/;
-
 /**
  * Idempotency keys, scoped per user: the same key with the same request yields the first
  * outcome forever (until retention ends); with a different request it is refused naming the
@@ -53,7 +50,7 @@ export class IdempotencyKeys<T> {
    *   different request; RequestInFlight when another attempt is still running after `waitMs`.
    */
   async claim(scope: string, key: string, fingerprint: Fingerprint): Promise<Claim<T>> {
-    validateKey(key);
+    assertIdempotencyKey(key);
     const deadline = this.now() + this.waitMs;
     for (;;) {
       const { record, inserted } = await this.options.store.insertIfAbsent(
@@ -136,15 +133,6 @@ export class IdempotencyKeys<T> {
   private wake(scope: string, key: string): void {
     const set = this.waiters.get(`${scope}\u0000${key}`);
     set?.forEach((wake) => wake());
-  }
-}
-
-function validateKey(key: string): void {
-  if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new InvalidArgument('idempotency_key', `must be 1 to ${MAX_KEY_LENGTH} characters`);
-  }
-  if (!KEY_CHARS.test(key)) {
-    throw new InvalidArgument('idempotency_key', 'must be printable ASCII without spaces');
   }
 }
 

@@ -4,3 +4,4 @@ export * from './gen/strife/v1/txid';
 export * from './errors';
 export * from './money';
 export * from './account';
+export * from './idempotencyKey';
