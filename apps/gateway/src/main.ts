@@ -66,7 +66,7 @@ runMain('gateway', async () => {
   const participants = new Map(
     [...banks.names].flatMap((name) => {
       const client = banks.client(name);
-      return client ? [[name, bankParticipant(client, gateway.commitTimeoutMs)] as const] : [];
+      return client ? [[name, bankParticipant(client, gateway)] as const] : [];
     }),
   );
   const coordinator = new Coordinator({

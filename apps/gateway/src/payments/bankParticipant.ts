@@ -6,8 +6,16 @@ type BankClient = Client<typeof BankServiceDefinition, { deadline?: Date | numbe
 
 const PREFIX = 'VOTE_NO_REASON_';
 
-/** Adapts one bank's gRPC client to the coordinator's participant interface. */
-export function bankParticipant(client: BankClient, commitTimeoutMs: number): Participant {
+/**
+ * Adapts one bank's gRPC client to the coordinator's participant interface. A Prepare's gRPC
+ * deadline is twice the coordinator's prepare timeout, so a slow bank is always reported as the
+ * coordinator's TIMEOUT rather than racing it as an UNAVAILABLE deadline error.
+ */
+export function bankParticipant(
+  client: BankClient,
+  timeouts: { readonly prepareTimeoutMs: number; readonly commitTimeoutMs: number },
+): Participant {
+  const prepareDeadline = 2 * timeouts.prepareTimeoutMs;
   const wireLeg = (leg: Leg): WireLeg =>
     leg.kind === 'debit' ? WireLeg.LEG_DEBIT : WireLeg.LEG_CREDIT;
   return {
@@ -15,8 +23,8 @@ export function bankParticipant(client: BankClient, commitTimeoutMs: number): Pa
       const request = { txid, accountNo: leg.account, amount: leg.amount };
       const answer =
         leg.kind === 'debit'
-          ? await client.prepareDebit(request, { signal })
-          : await client.prepareCredit(request, { signal });
+          ? await client.prepareDebit(request, { signal, deadline: prepareDeadline })
+          : await client.prepareCredit(request, { signal, deadline: prepareDeadline });
       if (answer.vote === Vote.VOTE_YES) return { vote: 'YES' };
       return {
         vote: 'NO',
@@ -25,10 +33,16 @@ export function bankParticipant(client: BankClient, commitTimeoutMs: number): Pa
       };
     },
     async commit(txid, leg, signal) {
-      await client.commit({ txid, leg: wireLeg(leg) }, { signal, deadline: commitTimeoutMs });
+      await client.commit(
+        { txid, leg: wireLeg(leg) },
+        { signal, deadline: timeouts.commitTimeoutMs },
+      );
     },
     async abort(txid, leg, signal) {
-      await client.abort({ txid, leg: wireLeg(leg) }, { signal, deadline: commitTimeoutMs });
+      await client.abort(
+        { txid, leg: wireLeg(leg) },
+        { signal, deadline: timeouts.commitTimeoutMs },
+      );
     },
   };
 }
