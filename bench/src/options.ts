@@ -1,0 +1,134 @@
+/** What one benchmark run does, from the command line. */
+export interface BenchOptions {
+  /** Seeded accounts, split across ICICI and SBI, one user each. */
+  readonly accounts: number;
+  /** Logged-in clients paying in a loop, each with one payment in flight. */
+  readonly concurrency: number;
+  /** gRPC channels (TLS connections to the gateway) the clients share. */
+  readonly channels: number;
+  /** Length of the measured window, in seconds. */
+  readonly durationS: number;
+  /** Load before the window that is not counted, in seconds. */
+  readonly warmupS: number;
+  /** Share of payments (0..1) whose payee is at the payer's own bank. */
+  readonly sameBank: number;
+  /** One client, one payment at a time: latency without queueing. */
+  readonly sequential: boolean;
+  /** One JSON object on stdout and nothing else; progress stays on stderr. */
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+/** A command line that cannot be run; main prints it with the usage and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const DEFAULTS: BenchOptions = {
+  accounts: 100,
+  concurrency: 64,
+  channels: 4,
+  durationS: 60,
+  warmupS: 3,
+  sameBank: 0,
+  sequential: false,
+  json: false,
+  help: false,
+};
+
+/** `pnpm bench --help`. */
+export const USAGE = `Usage: pnpm bench [options]    (or: node bench/dist/main.js [options])
+
+Starts its own Strife cluster (txid, ICICI, SBI, gateway as real processes; temp dir, free
+ports, fresh certificates, every party durable), drives Pay calls at it and reports throughput,
+latency, aborts, errors and CPU per process, then checks the books.
+
+Options:
+  --accounts N      seeded accounts across ICICI and SBI, one user each   (default ${DEFAULTS.accounts})
+  --concurrency C   logged-in clients, one payment in flight each        (default ${DEFAULTS.concurrency})
+  --channels K      gRPC connections to the gateway the clients share    (default ${DEFAULTS.channels})
+  --duration S      measured seconds                                     (default ${DEFAULTS.durationS})
+  --warmup S        seconds of load before measuring, not counted        (default ${DEFAULTS.warmupS})
+  --same-bank F     share 0..1 of payments to the payer's own bank       (default ${DEFAULTS.sameBank})
+  --sequential      one client, one payment at a time (latency)
+  --json            print one JSON object on stdout, nothing else (pnpm bench prints turbo's
+                    build summary first: for clean JSON, node bench/dist/main.js --json)
+  --help            this text
+
+Exit code: 0 when the final check passes, 1 when it fails, 2 for a bad command line.
+`;
+
+type NumberKey = 'accounts' | 'concurrency' | 'channels' | 'durationS' | 'warmupS' | 'sameBank';
+
+interface NumberFlag {
+  readonly key: NumberKey;
+  readonly integer: boolean;
+  readonly min: number;
+  readonly max: number;
+}
+
+const NUMBER_FLAGS: Readonly<Record<string, NumberFlag>> = {
+  '--accounts': { key: 'accounts', integer: true, min: 2, max: 100_000 },
+  '--concurrency': { key: 'concurrency', integer: true, min: 1, max: 10_000 },
+  '--channels': { key: 'channels', integer: true, min: 1, max: 256 },
+  '--duration': { key: 'durationS', integer: false, min: 0.1, max: 86_400 },
+  '--warmup': { key: 'warmupS', integer: false, min: 0, max: 3_600 },
+  '--same-bank': { key: 'sameBank', integer: false, min: 0, max: 1 },
+};
+
+const BOOLEAN_FLAGS: Readonly<Record<string, 'sequential' | 'json' | 'help'>> = {
+  '--sequential': 'sequential',
+  '--json': 'json',
+  '--help': 'help',
+  '-h': 'help',
+};
+
+/**
+ * Parses `argv` (without node and the script). Flags take `--flag value` or `--flag=value`.
+ * `--sequential` forces one client on one channel.
+ * @throws UsageError naming the flag for anything unknown, missing or out of range.
+ */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const numbers: Record<NumberKey, number> = { ...DEFAULTS };
+  const flags = { sequential: false, json: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const bool = BOOLEAN_FLAGS[name];
+    if (bool !== undefined) {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      flags[bool] = true;
+      continue;
+    }
+    const flag = NUMBER_FLAGS[name];
+    if (flag === undefined) throw new UsageError(`unknown option ${arg}`);
+    const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (text === undefined || text === '') throw new UsageError(`${name} needs a value`);
+    numbers[flag.key] = parseNumber(name, text, flag);
+  }
+  if (numbers.sameBank > 0 && numbers.accounts < 4) {
+    throw new UsageError('--same-bank needs --accounts 4 or more (two per bank)');
+  }
+  const sequential = flags.sequential;
+  return {
+    ...numbers,
+    concurrency: sequential ? 1 : numbers.concurrency,
+    channels: sequential ? 1 : Math.min(numbers.channels, numbers.concurrency),
+    ...flags,
+  };
+}
+
+function parseNumber(name: string, text: string, flag: NumberFlag): number {
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
+    throw new UsageError(`${name}: "${text}" is not a number`);
+  }
+  if (flag.integer && !Number.isInteger(value)) {
+    throw new UsageError(`${name}: "${text}" is not a whole number`);
+  }
+  if (value < flag.min || value > flag.max) {
+    throw new UsageError(`${name}: must be between ${flag.min} and ${flag.max}`);
+  }
+  return value;
+}

@@ -1,0 +1,152 @@
+import { cpus, loadavg } from 'node:os';
+import { formatAmount } from '@strife/protocol';
+import type { CheckResult } from './check';
+import type { CpuUse, MachineUse } from './cpu';
+import type { BenchOptions } from './options';
+import type { LatencySummary, WindowFigures } from './stats';
+import type { ThreadStates } from './threadStates';
+
+/** Where the run happened. */
+export interface Machine {
+  readonly cores: number;
+  readonly cpu: string;
+  readonly node: string;
+}
+
+/** What is known before the run: the header. */
+export interface RunInfo {
+  readonly date: string;
+  readonly command: string;
+  readonly machine: Machine;
+  readonly options: BenchOptions;
+  readonly serviceLogLevel: string;
+  readonly loadBefore: readonly number[];
+}
+
+/** Every figure of one run; `--json` prints this object. */
+export interface BenchResult extends RunInfo {
+  /** Seconds the window actually lasted. */
+  readonly windowS: number;
+  readonly committedPerS: number;
+  readonly attemptedPerS: number;
+  readonly figures: WindowFigures;
+  /** Per process: txid, each bank, the gateway and the load generator itself. */
+  readonly cpu: readonly CpuUse[];
+  readonly machineUse: MachineUse;
+  /** How each service's main thread spent the window: running, blocked on disk, idle. */
+  readonly threads: readonly ThreadStates[];
+  readonly loadAfter: readonly number[];
+  /** Services that died during the run. */
+  readonly deadServices: readonly string[];
+  readonly check: CheckResult;
+  /** The cluster's temp dir, kept (with logs and books) when the check failed. */
+  readonly keptDir: string | null;
+}
+
+/** This machine. */
+export function machine(): Machine {
+  return { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
+}
+
+/** The 1-, 5- and 15-minute load averages, rounded. */
+export function loadAverage(): number[] {
+  return loadavg().map((n) => Math.round(n * 100) / 100);
+}
+
+/** The lines printed before the run starts. */
+export function formatHeader(info: RunInfo): string {
+  const o = info.options;
+  const mode = o.sequential
+    ? 'sequential: one client, one payment at a time'
+    : `${o.concurrency} clients on ${o.channels} channels`;
+  const crossBank = Math.round((1 - o.sameBank) * 100);
+  return [
+    `Strife benchmark  ${info.date}`,
+    `command   ${info.command}`,
+    `machine   ${info.machine.cores} cores, ${info.machine.cpu}, Node ${info.machine.node}, load ${info.loadBefore.join(' ')}`,
+    `cluster   txid, ICICI, SBI, gateway as processes; every party durable (SQLite WAL, synchronous=FULL)`,
+    `logging   services at LOG_LEVEL=${info.serviceLogLevel}: at info every call logs a line, a measurable cost`,
+    `load      ${mode}; ${o.accounts} accounts; ${crossBank}% cross-bank; amounts 1.00-10.00`,
+    `window    ${o.durationS} s after ${o.warmupS} s warm-up`,
+    '',
+  ].join('\n');
+}
+
+/** The results, after the run. */
+export function formatResult(r: BenchResult): string {
+  const f = r.figures;
+  const lines = [
+    `throughput  ${r.committedPerS.toFixed(1)} committed/s  (${r.attemptedPerS.toFixed(1)} attempted/s over ${r.windowS.toFixed(1)} s)`,
+    `payments    ${f.committed} committed, ${f.aborted} aborted, ${f.errors} errors`,
+    `latency ms  ${['p50', 'p90', 'p99', 'max', 'mean'].map((h) => h.padStart(8)).join('')}`,
+    `  committed ${latencyRow(f.latencyCommitted)}`,
+    `  all       ${latencyRow(f.latencyAll)}`,
+    `aborts      ${counts(f.abortsByReason)}`,
+    `errors      ${counts(f.errorsByStatus)}`,
+    `CPU${'CPU s'.padStart(23)}${'% of a core'.padStart(13)}${'main thread'.padStart(13)}  (main thread: the event loop)`,
+    ...r.cpu.map(
+      (c) =>
+        `  ${c.name.padEnd(16)}${seconds(c.cpuSeconds)}${percent(c.percentOfCore)}${percent(c.mainThreadPercent)}`,
+    ),
+    `  ${'all of these'.padEnd(16)}${''.padStart(8)}${percent(sumPercent(r.cpu))}  of ${r.machine.cores * 100}%`,
+    `event loop${'running'.padStart(16)}${'disk wait'.padStart(13)}${'idle'.padStart(13)}  (main thread state every 20 ms: running = on a CPU or waiting for one)`,
+    ...r.threads.map(
+      (t) => `  ${t.name.padEnd(16)}${share(t.running, 8)}${share(t.disk, 13)}${share(t.idle, 13)}`,
+    ),
+    `machine     ${r.machineUse.busyPercent === null ? '?' : r.machineUse.busyPercent.toFixed(0)}% of all cores busy; others used ${r.machineUse.otherCores === null ? '?' : r.machineUse.otherCores.toFixed(2)} cores; load ${r.loadAfter.join(' ')}`,
+  ];
+  if (r.deadServices.length > 0) lines.push(`DIED        ${r.deadServices.join(', ')}`);
+  lines.push(...checkLines(r.check));
+  if (r.keptDir) lines.push(`kept        ${r.keptDir} (logs and books)`);
+  return lines.join('\n') + '\n';
+}
+
+/** The result as one JSON object: bigints as strings, fractions to three decimals. */
+export function toJson(r: BenchResult): string {
+  return JSON.stringify(r, (_key, value: unknown) => {
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'number' && !Number.isInteger(value))
+      return Math.round(value * 1000) / 1000;
+    return value;
+  });
+}
+
+function checkLines(c: CheckResult): string[] {
+  const verdict = c.ok ? 'OK' : 'FAILED';
+  const legs = `${c.legs.prepared} PREPARED, ${c.legs.committed} committed, ${c.legs.aborted} aborted`;
+  const problems = c.problems.map((p) => `  problem   ${p}`);
+  if (!c.booksRead) return [`check       ${verdict}`, ...problems];
+  return [
+    `check       ${verdict}`,
+    `  money     balances add up to ${formatAmount(c.actualTotal)} (opening ${formatAmount(c.expectedTotal)}), held ${formatAmount(c.held)}`,
+    `  legs      ${legs} (waited ${Math.round(c.waitedMs)} ms for phase 2)`,
+    `  payments  ${c.committedInBooks} committed in the books, ${c.committedAnswers} COMMITTED answers`,
+    ...problems,
+  ];
+}
+
+function latencyRow(s: LatencySummary): string {
+  const cell = (v: number | null): string => (v === null ? '-' : v.toFixed(1)).padStart(8);
+  return [s.p50, s.p90, s.p99, s.max, s.mean].map(cell).join('') + `   (${s.count} calls)`;
+}
+
+function counts(byName: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(byName).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? 'none' : entries.map(([name, n]) => `${name} ${n}`).join(', ');
+}
+
+function percent(value: number | null): string {
+  return (value === null ? '?' : `${value.toFixed(1)}%`).padStart(13);
+}
+
+function share(value: number | null, width: number): string {
+  return (value === null ? '?' : `${value.toFixed(0)}%`).padStart(width);
+}
+
+function seconds(value: number | null): string {
+  return (value === null ? '?' : value.toFixed(1)).padStart(8);
+}
+
+function sumPercent(cpu: readonly CpuUse[]): number {
+  return cpu.reduce((sum, c) => sum + (c.percentOfCore ?? 0), 0);
+}

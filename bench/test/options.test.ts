@@ -1,0 +1,33 @@
+import { DEFAULTS, parseOptions, UsageError } from '../src/options';
+
+describe('parseOptions', () => {
+  it('has the documented defaults', () => {
+    expect(parseOptions([])).toEqual(DEFAULTS);
+  });
+
+  it('takes --flag value and --flag=value', () => {
+    expect(
+      parseOptions(['--duration', '20', '--concurrency=8', '--same-bank', '0.5', '--json']),
+    ).toMatchObject({ durationS: 20, concurrency: 8, channels: 4, sameBank: 0.5, json: true });
+  });
+
+  it('runs one client on one channel when sequential', () => {
+    expect(parseOptions(['--sequential', '--concurrency', '64'])).toMatchObject({
+      sequential: true,
+      concurrency: 1,
+      channels: 1,
+    });
+  });
+
+  it.each([
+    [['--bogus'], 'unknown option --bogus'],
+    [['--duration'], '--duration needs a value'],
+    [['--accounts', '1'], '--accounts: must be between 2 and 100000'],
+    [['--concurrency', '2.5'], '--concurrency: "2.5" is not a whole number'],
+    [['--same-bank', '-1'], '--same-bank: "-1" is not a number'],
+    [['--accounts', '3', '--same-bank', '0.1'], '--same-bank needs --accounts 4 or more'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseOptions(argv)).toThrow(UsageError);
+    expect(() => parseOptions(argv)).toThrow(message);
+  });
+});
