@@ -44,7 +44,6 @@ export async function audit(
   }
 
   const expected = new Map(initial);
-  const coordinator = system.coordinator();
   for (const [txid, legs] of byTxid) {
     const states = new Set(legs.map((l) => l.state));
     if (states.has(LegState.LEG_STATE_PREPARED))
@@ -67,7 +66,9 @@ export async function audit(
         expected.set(account, (expected.get(account) ?? 0n) + delta);
       }
     }
-    const { decision } = await coordinator.resolveTransaction({ txid });
+    // Asked as a bank that takes part: the gateway refuses questions about others' transactions.
+    const asker = `bank-${legs[0]?.bank ?? banks[0] ?? ''}`;
+    const { decision } = await system.coordinator(asker).resolveTransaction({ txid });
     const applied = committed.length > 0;
     if (applied !== (decision === Decision.DECISION_COMMIT)) {
       problems.push(
