@@ -1,5 +1,5 @@
 import { BankServiceDefinition, GatewayServiceDefinition } from '@strife/protocol';
-import { createStrifeChannel, createStrifeClient, waitForServing } from '@strife/runtime';
+import { createStrifeChannel, createStrifeClient } from '@strife/runtime';
 import {
   type AppName,
   createTestCluster,
@@ -118,22 +118,13 @@ export class BenchCluster {
 
   private async launch(name: string, app: AppName, env: Record<string, string> = {}) {
     if (this.stopping) throw new Error('the cluster was stopped while starting');
-    // startService applies options.env after cluster.env(), overriding its LOG_LEVEL=debug.
-    const service = await startService(app, this.cluster, {
-      env: { ...env, LOG_LEVEL: SERVICE_LOG_LEVEL },
-      noWait: true,
-    });
-    this.running.push({ name, process: service });
-    const died = service.exited.then((exit) => {
-      throw new Error(
-        `${name} exited (${exit.code ?? exit.signal ?? '?'}) before serving:\n${service.output()}`,
-      );
-    });
-    died.catch(() => undefined);
     const users = app === 'gateway' ? this.seed.users.length : 0;
-    const timeoutMs = STARTUP_TIMEOUT_MS + users * STARTUP_PER_USER_MS;
-    const address = addressOf(this.cluster, app, env.BANK_NAME);
-    await Promise.race([waitForServing(address, this.cluster.tls('monitor'), { timeoutMs }), died]);
+    // startService applies options.env after cluster.env(), overriding its LOG_LEVEL=debug.
+    await startService(app, this.cluster, {
+      env: { ...env, LOG_LEVEL: SERVICE_LOG_LEVEL },
+      timeoutMs: STARTUP_TIMEOUT_MS + users * STARTUP_PER_USER_MS,
+      onSpawn: (service) => this.running.push({ name, process: service }),
+    });
   }
 
   private channel(address: string, identity: string): Channel {
@@ -141,14 +132,6 @@ export class BenchCluster {
     this.channels.push(channel);
     return channel;
   }
-}
-
-function addressOf(cluster: TestCluster, app: AppName, bank: string | undefined): string {
-  if (app === 'txid') return cluster.config.txid.address;
-  if (app === 'gateway') return cluster.config.gateway.address;
-  const entry = cluster.config.banks.find((b) => b.name === bank);
-  if (!entry) throw new Error(`no bank ${bank ?? '(unnamed)'} in the cluster`);
-  return entry.address;
 }
 
 async function stopAll(services: readonly RunningService[]): Promise<void> {

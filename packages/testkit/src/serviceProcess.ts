@@ -11,8 +11,10 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Wait for SERVING on this address before resolving. Default: the app's address in the cluster. */
   readonly address?: string;
-  /** Resolve as soon as the process is spawned. Default false. */
-  readonly noWait?: boolean;
+  /** How long to wait for SERVING. Default 15000 ms. */
+  readonly timeoutMs?: number;
+  /** Called with the process as soon as it is spawned, before the health wait (e.g. to track it for cleanup). */
+  readonly onSpawn?: (service: ServiceProcess) => void;
 }
 
 export interface Exit {
@@ -35,7 +37,7 @@ export interface ServiceProcess {
 
 let started = 0;
 
-/** Starts `app` for `cluster` and, unless `noWait`, waits until it answers its health check. */
+/** Starts `app` for `cluster` and waits until it answers its health check. */
 export async function startService(
   app: AppName,
   cluster: TestCluster,
@@ -71,7 +73,7 @@ export async function startService(
       return exited;
     },
   };
-  if (options.noWait) return service;
+  options.onSpawn?.(service);
 
   const address = options.address ?? addressOf(app, cluster, env.BANK_NAME);
   const died = exited.then((exit) => {
@@ -81,7 +83,10 @@ export async function startService(
   });
   died.catch(() => undefined);
   try {
-    await Promise.race([waitForServing(address, cluster.tls('monitor')), died]);
+    await Promise.race([
+      waitForServing(address, cluster.tls('monitor'), { timeoutMs: options.timeoutMs }),
+      died,
+    ]);
   } catch (err) {
     await service.kill();
     throw err;
