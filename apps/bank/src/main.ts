@@ -37,7 +37,7 @@ runMain('bank', async () => {
     tls,
     policy: { 'strife.v1.BankService': ['gateway'] },
   });
-  strife.server.add(BankServiceDefinition, bankService(ledger, failpoints));
+  strife.server.add(BankServiceDefinition, bankService(ledger, failpoints, logger));
 
   const gatewayChannel = createStrifeChannel(config.gateway.address, {
     tls,

@@ -210,6 +210,86 @@ describe('bank service', () => {
     expect(new Set(txids).size).toBe(txids.length);
   });
 
+  it('applies a batch of leg operations, answering each as its own RPC would', async () => {
+    const gateway = clientAs();
+    const [paid, refused, clash] = [nextTxid++, nextTxid++, nextTxid++];
+    const before = { payer: await account('2001'), payee: await account('2002') };
+    await gateway.prepareDebit({ txid: clash, accountNo: '2001', amount: 5n });
+    const prepared = await gateway.applyLegs({
+      operations: [
+        { prepareDebit: { txid: paid, accountNo: '2001', amount: 400n } },
+        { prepareCredit: { txid: paid, accountNo: '2002', amount: 400n } },
+        { prepareCredit: { txid: refused, accountNo: '9999', amount: 1n } },
+        { prepareDebit: { txid: clash, accountNo: '2001', amount: 6n } },
+        { commit: { txid: 999_998n, leg: Leg.LEG_DEBIT } },
+        { abort: { txid: clash, leg: Leg.LEG_UNSPECIFIED } },
+        {},
+      ],
+    });
+    expect(prepared.results).toEqual([
+      { prepareDebit: YES },
+      { prepareCredit: YES },
+      {
+        prepareCredit: expect.objectContaining({
+          vote: Vote.VOTE_NO,
+          reason: VoteNoReason.VOTE_NO_REASON_UNKNOWN_ACCOUNT,
+        }) as unknown,
+      },
+      {
+        error: {
+          code: Status.INVALID_ARGUMENT,
+          message: expect.stringMatching(/amount/) as unknown,
+        },
+      },
+      { error: { code: Status.FAILED_PRECONDITION, message: expect.any(String) as unknown } },
+      { error: { code: Status.INVALID_ARGUMENT, message: 'leg: must be LEG_DEBIT or LEG_CREDIT' } },
+      {
+        error: {
+          code: Status.INVALID_ARGUMENT,
+          message: expect.stringMatching(/operation/) as unknown,
+        },
+      },
+    ]);
+    await expect(account('2001')).resolves.toEqual({
+      ...before.payer,
+      held: before.payer.held + 405n,
+      available: before.payer.available - 405n,
+    });
+    const finished = await gateway.applyLegs({
+      operations: [
+        { commit: { txid: paid, leg: Leg.LEG_DEBIT } },
+        { commit: { txid: paid, leg: Leg.LEG_CREDIT } },
+        { commit: { txid: paid, leg: Leg.LEG_CREDIT } },
+        { abort: { txid: clash, leg: Leg.LEG_DEBIT } },
+      ],
+    });
+    const committed = { commit: { state: LegState.LEG_STATE_COMMITTED } };
+    expect(finished.results).toEqual([
+      committed,
+      committed,
+      committed,
+      { abort: { state: LegState.LEG_STATE_ABORTED } },
+    ]);
+    await expect(account('2001')).resolves.toEqual({
+      balance: before.payer.balance - 400n,
+      held: before.payer.held,
+      available: before.payer.available - 400n,
+    });
+    await expect(account('2002')).resolves.toMatchObject({ balance: before.payee.balance + 400n });
+  });
+
+  it('refuses an ApplyLegs request with more than 4096 operations, applying none', async () => {
+    const before = await account('2001');
+    const operations = Array.from({ length: 4097 }, () => ({
+      prepareDebit: { txid: nextTxid++, accountNo: '2001', amount: 1n },
+    }));
+    await expect(clientAs().applyLegs({ operations })).rejects.toMatchObject({
+      code: Status.INVALID_ARGUMENT,
+      details: 'operations: at most 4096 per request',
+    });
+    await expect(account('2001')).resolves.toEqual(before);
+  });
+
   it.each(['client', 'bank-ICICI', 'txid'])('refuses a %s certificate', async (identity) => {
     await expect(clientAs(identity).getAccount({ accountNo: '2001' })).rejects.toMatchObject({
       code: Status.PERMISSION_DENIED,

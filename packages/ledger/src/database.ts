@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '@strife/sqlite';
 import { migrate } from './schema';
 
 /**
@@ -8,12 +9,8 @@ import { migrate } from './schema';
  * money never passes through a JS number. The schema is migrated before this returns.
  */
 export function openDatabase(path: string): Database.Database {
-  const db = new Database(path);
+  const db = openDurableDatabase(path, { safeIntegers: true });
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.defaultSafeIntegers(true);
     migrate(db);
     return db;
   } catch (err) {

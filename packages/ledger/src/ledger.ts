@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { InvalidArgument } from '@strife/protocol';
+import { GroupCommit } from '@strife/sqlite';
 import { AccountBook } from './accountBook';
 import { nowFrom } from './clock';
 import { openDatabase } from './database';
@@ -27,7 +28,8 @@ import { assertBigint } from './validate';
 /**
  * A bank's books on SQLite: accounts, holds and the two-phase-commit participant log. Every
  * method is synchronous and runs in one SQLite transaction that is durable (WAL,
- * `synchronous=FULL`) before it returns. Domain failures throw `@strife/protocol` errors;
+ * `synchronous=FULL`) before it returns, unless it runs inside `grouped`, which shares one
+ * durable transaction among many operations. Domain failures throw `@strife/protocol` errors;
  * Prepare refusals are NO votes, not errors. One `Ledger` per file; close it when done.
  */
 export class Ledger {
@@ -35,6 +37,7 @@ export class Ledger {
   private readonly participant: Participant;
   private readonly log: LegLog;
   private readonly importRows: (rows: readonly SeedRow[]) => { imported: number };
+  private readonly commits: GroupCommit;
 
   private constructor(
     private readonly db: Database.Database,
@@ -46,6 +49,7 @@ export class Ledger {
     this.participant = new Participant(db, statements, now);
     this.log = new LegLog(statements, now);
     this.importRows = seedImporter(db, statements, now);
+    this.commits = new GroupCommit(db);
   }
 
   /**
@@ -63,9 +67,21 @@ export class Ledger {
     return new Ledger(openDatabase(path), options);
   }
 
-  /** Closes the database; the ledger cannot be used afterwards. */
+  /** Commits what `grouped` has queued, then closes the database; the ledger cannot be used afterwards. */
   close(): void {
+    this.commits.flush();
     this.db.close();
+  }
+
+  /**
+   * Group commit: runs `work` (calls on this ledger) in the next shared transaction, with the
+   * operations other callers queue in the same turn of the event loop, and resolves with its
+   * result once that transaction is durable. Each operation keeps its own meaning and its own
+   * all-or-nothing effect (a savepoint); only the fsync is shared. A server answers many
+   * concurrent Prepares and Commits this way at the cost of one fsync.
+   */
+  grouped<T>(work: () => T): Promise<T> {
+    return this.commits.write(work);
   }
 
   /**

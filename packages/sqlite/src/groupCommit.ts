@@ -1,0 +1,95 @@
+import type Database from 'better-sqlite3';
+
+interface Pending {
+  readonly work: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Settled =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+export interface GroupCommitOptions {
+  /** Most writes in one transaction; a longer queue is committed in several. Default 1000. */
+  readonly maxBatch?: number;
+}
+
+/**
+ * Group commit for one better-sqlite3 connection: writes submitted while the event loop is busy
+ * are run together at the end of the turn in one `BEGIN IMMEDIATE` transaction, so a batch costs
+ * one fsync however many writes it holds. Each write runs in a savepoint of its own, so one that
+ * throws is rolled back alone and only its caller sees the error; the others still commit.
+ *
+ * A write's promise settles only after the whole transaction is durable (with
+ * `synchronous=FULL`), so nothing a caller is told can be lost by a crash. Work runs when the
+ * batch runs, not when it is submitted: until then, reads on the connection do not see it.
+ */
+export class GroupCommit {
+  private readonly maxBatch: number;
+  private readonly runBatch: (batch: readonly Pending[]) => Settled[];
+  private queue: Pending[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+
+  constructor(db: Database.Database, options: GroupCommitOptions = {}) {
+    this.maxBatch = options.maxBatch ?? 1000;
+    if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) {
+      throw new RangeError(`maxBatch must be a positive integer, got ${this.maxBatch}`);
+    }
+    const savepoint = db.transaction((work: () => unknown) => work());
+    const transaction = db.transaction((batch: readonly Pending[]) =>
+      batch.map((pending): Settled => {
+        try {
+          return { ok: true, value: savepoint(pending.work) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+    this.runBatch = (batch) => transaction.immediate(batch);
+  }
+
+  /** Writes waiting for the next batch. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Queues `work` (synchronous database calls on this connection) for the next batch and
+   * resolves with its result once the batch is durable. `work` may itself use transactions:
+   * inside the batch they become savepoints.
+   */
+  write<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduled ??= setImmediate(() => {
+        this.flush();
+      });
+    });
+  }
+
+  /** Commits everything queued now, synchronously; e.g. before closing the connection. */
+  flush(): void {
+    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, this.maxBatch);
+      this.queue = this.queue.slice(batch.length);
+      this.commit(batch);
+    }
+  }
+
+  private commit(batch: readonly Pending[]): void {
+    let results: Settled[];
+    try {
+      results = this.runBatch(batch);
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const result = results[i];
+      if (result?.ok === true) pending.resolve(result.value);
+      else pending.reject(result?.error);
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export { GroupCommit, type GroupCommitOptions } from './groupCommit';
+export { openDurableDatabase, type OpenDurableOptions } from './open';
