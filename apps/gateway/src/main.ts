@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Coordinator, type CoordinatorEvent, SqliteDecisionLog } from '@strife/coordinator';
-import { IdempotencyKeys, SqliteIdempotencyStore } from '@strife/idempotency';
+import { Coordinator, type CoordinatorEvent } from '@strife/coordinator';
+import { IdempotencyKeys } from '@strife/idempotency';
 import {
   CoordinatorServiceDefinition,
   GatewayServiceDefinition,
@@ -32,7 +31,7 @@ import { paymentCodec } from './payments/payment';
 import { PaymentService } from './payments/paymentService';
 import { SqlitePaymentStore } from './payments/paymentStore';
 import { importSeedUsers } from './seedUsers';
-import { openGatewayDb } from './store/gatewayDb';
+import { openGatewayStores } from './store/gatewayDb';
 
 /** Failpoints the gateway honours, by 2PC step (see the coordinator's events). */
 const FAILPOINT_BY_EVENT: Partial<Record<CoordinatorEvent['type'], string>> = {
@@ -51,12 +50,13 @@ runMain('gateway', async () => {
   const tls = loadTlsMaterial(config.certsDir, 'gateway');
   mkdirSync(config.dataDir, { recursive: true });
 
-  const db = openGatewayDb(join(config.dataDir, 'gateway.db'));
+  const stores = openGatewayStores(config.dataDir);
+  if (stores.merged.length > 0) logger.info({ files: stores.merged }, 'merged older data files');
+  const { db, commits, decisions } = stores;
   const users = new SqliteUserStore(db);
   const failures = new SqliteLoginFailures(db);
-  const decisions = SqliteDecisionLog.open(join(config.dataDir, 'coordinator.db'));
   const keys = new IdempotencyKeys({
-    store: SqliteIdempotencyStore.open(join(config.dataDir, 'idempotency.db')),
+    store: stores.idempotency,
     codec: paymentCodec,
     retentionMs: gateway.idempotencyRetentionMs,
     waitMs: gateway.prepareTimeoutMs + gateway.commitTimeoutMs,
@@ -104,7 +104,7 @@ runMain('gateway', async () => {
   });
   const payments = new PaymentService({
     keys,
-    store: new SqlitePaymentStore(db),
+    store: new SqlitePaymentStore(db, commits),
     coordinator,
     decisions,
     nextTxid: () => leaser.next(),
@@ -167,7 +167,6 @@ runMain('gateway', async () => {
     await coordinator.close();
     banks.close();
     txidChannel.close();
-    await decisions.close();
-    db.close();
+    stores.close();
   });
 });

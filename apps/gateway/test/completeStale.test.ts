@@ -1,6 +1,7 @@
 import { Coordinator, SqliteDecisionLog } from '@strife/coordinator';
 import { IdempotencyKeys, SqliteIdempotencyStore } from '@strife/idempotency';
 import { createLogger } from '@strife/runtime';
+import { GroupCommit } from '@strife/sqlite';
 import { paymentCodec } from '../src/payments/payment';
 import { PaymentService } from '../src/payments/paymentService';
 import { SqlitePaymentStore } from '../src/payments/paymentStore';
@@ -9,13 +10,15 @@ import { openGatewayDb } from '../src/store/gatewayDb';
 /** A payment service on in-memory stores whose clock the test moves. */
 function setup() {
   const clock = { now: 1_700_000_000_000 };
-  const decisions = SqliteDecisionLog.open(':memory:');
+  const db = openGatewayDb(':memory:');
+  const commits = new GroupCommit(db);
+  const decisions = SqliteDecisionLog.attach(db, commits);
   const keys = new IdempotencyKeys({
-    store: SqliteIdempotencyStore.open(':memory:'),
+    store: SqliteIdempotencyStore.attach(db, commits),
     codec: paymentCodec,
     now: () => clock.now,
   });
-  const store = new SqlitePaymentStore(openGatewayDb(':memory:'));
+  const store = new SqlitePaymentStore(db, commits);
   const coordinator = new Coordinator({ log: decisions, participants: () => undefined });
   const payments = new PaymentService({
     keys,

@@ -47,6 +47,8 @@ export class Coordinator {
   private readonly runs = new Map<bigint, Running>();
   /** Transactions whose phase 2 this process is driving. */
   private readonly drivers = new Map<bigint, Promise<void>>();
+  /** `resolve` calls still answering, so `close` waits for the decisions they write. */
+  private readonly resolving = new Set<Promise<Decision>>();
 
   constructor(options: CoordinatorOptions) {
     // Every call in flight listens on this signal (and stops listening when it settles), so the
@@ -99,6 +101,16 @@ export class Coordinator {
   async resolve(txid: bigint): Promise<Decision> {
     checkTxid(txid);
     this.assertOpen();
+    const answer = this.answer(txid);
+    this.resolving.add(answer);
+    try {
+      return await answer;
+    } finally {
+      this.resolving.delete(answer);
+    }
+  }
+
+  private async answer(txid: bigint): Promise<Decision> {
     const logged = await this.log.get(txid);
     if (logged?.decision !== undefined) return logged.decision;
     const record = await this.decide(txid, 'ABORT', { kind: 'PRESUMED' });
@@ -130,13 +142,14 @@ export class Coordinator {
   }
 
   /**
-   * Resolves when no transaction is in phase 1 or phase 2 in this process. While a participant
-   * keeps failing to acknowledge, that is never; `close` stops the retries instead.
+   * Resolves when no transaction is in phase 1 or phase 2 in this process and no `resolve` is
+   * still answering. While a participant keeps failing to acknowledge, that is never; `close`
+   * stops the retries instead.
    */
   async idle(): Promise<void> {
-    while (this.runs.size > 0 || this.drivers.size > 0) {
+    while (this.runs.size > 0 || this.drivers.size > 0 || this.resolving.size > 0) {
       const outcomes = [...this.runs.values()].map((r) => r.outcome);
-      await Promise.allSettled([...outcomes, ...this.drivers.values()]);
+      await Promise.allSettled([...outcomes, ...this.drivers.values(), ...this.resolving]);
     }
   }
 

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { Internal } from '@strife/protocol';
+import { GroupCommit, openDurableDatabase } from '@strife/sqlite';
 import type { DecisionLog, LogRecord } from './decisionLog';
 import { TransactionMismatch } from './errors';
 import { SCHEMA, causeColumns, legOf, recordOf, type LegRow, type TxRow } from './sqliteSchema';
@@ -18,21 +19,19 @@ function deferred<T>(work: () => T): Promise<T> {
 
 /**
  * `DecisionLog` on better-sqlite3: WAL with `synchronous=FULL`, so each write is on disk before
- * its promise resolves; integers come back as bigint. Writes that read first run in
- * `BEGIN IMMEDIATE` transactions, so several processes may share one file.
+ * its promise resolves; integers come back as bigint. Writes go through a `GroupCommit`: the
+ * records many transactions write in one turn of the event loop share one `BEGIN IMMEDIATE`
+ * transaction and one fsync, and several processes may share one file.
  */
 export class SqliteDecisionLog implements DecisionLog {
   private readonly statements;
 
   private constructor(
     private readonly db: Database.Database,
+    private readonly commits: GroupCommit,
     private readonly now: () => number,
+    private readonly ownsDb: boolean,
   ) {
-    db.defaultSafeIntegers(true);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
     const open = 'SELECT * FROM transactions WHERE done_at IS NULL AND decision IS';
     this.statements = {
@@ -65,11 +64,26 @@ export class SqliteDecisionLog implements DecisionLog {
 
   /** Opens (creating if needed) the log at `path`; `':memory:'` gives a private in-memory log. */
   static open(path: string, options: SqliteDecisionLogOptions = {}): SqliteDecisionLog {
-    return new SqliteDecisionLog(new Database(path), options.now ?? Date.now);
+    const db = openDurableDatabase(path, { safeIntegers: true });
+    return new SqliteDecisionLog(db, new GroupCommit(db), options.now ?? Date.now, true);
+  }
+
+  /**
+   * The log in its own tables of a connection that other stores share, writing through their
+   * common `commits`, so one fsync covers all their writes of a turn. The connection must read
+   * integers as bigints (`openDurableDatabase(path, { safeIntegers: true })`). `close` leaves
+   * the connection open.
+   */
+  static attach(
+    db: Database.Database,
+    commits: GroupCommit,
+    options: SqliteDecisionLogOptions = {},
+  ): SqliteDecisionLog {
+    return new SqliteDecisionLog(db, commits, options.now ?? Date.now, false);
   }
 
   initiate(tx: Transaction): Promise<void> {
-    return deferred(() => {
+    return this.commits.write(() => {
       this.db
         .transaction(() => {
           if (this.statements.tx.get(tx.txid) === undefined) {
@@ -98,7 +112,7 @@ export class SqliteDecisionLog implements DecisionLog {
   }
 
   decide(txid: bigint, decision: Decision, cause?: AbortCause): Promise<Decision> {
-    return deferred(() =>
+    return this.commits.write(() =>
       this.db
         .transaction(() => {
           const now = this.now();
@@ -118,7 +132,7 @@ export class SqliteDecisionLog implements DecisionLog {
   }
 
   markDone(txid: bigint): Promise<void> {
-    return deferred(() => {
+    return this.commits.write(() => {
       this.db
         .transaction(() => {
           if (this.statements.markDone.run(this.now(), txid).changes === 1) return;
@@ -150,9 +164,12 @@ export class SqliteDecisionLog implements DecisionLog {
     );
   }
 
+  /** Commits the writes still queued; closes the connection if `open` made it. */
   close(): Promise<void> {
     return deferred(() => {
-      if (this.db.open) this.db.close();
+      if (!this.db.open) return;
+      this.commits.flush();
+      if (this.ownsDb) this.db.close();
     });
   }
 

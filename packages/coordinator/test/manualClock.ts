@@ -1,7 +1,12 @@
 import type { Clock } from '../src';
 
-/** Lets every pending promise callback and I/O callback run. */
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Lets pending promise callbacks and I/O callbacks run, for a few turns of the event loop: a
+ * log write settles one turn after it is queued (group commit), and its caller goes on after.
+ */
+async function flush(): Promise<void> {
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 /** A clock that only moves when the test calls `advance`. */
 export class ManualClock implements Clock {

@@ -45,11 +45,17 @@ export class IdempotencyKeys<T> {
   }
 
   /**
-   * Claims `key` for `scope` with this request's fingerprint.
+   * Claims `key` for `scope` with this request's fingerprint. A new claim starts with
+   * `recoveryPoint` when given (saving a `setRecoveryPoint` write when it is known up front).
    * @throws InvalidArgument for a malformed key; IdempotencyKeyReused for the same key with a
    *   different request; RequestInFlight when another attempt is still running after `waitMs`.
    */
-  async claim(scope: string, key: string, fingerprint: Fingerprint): Promise<Claim<T>> {
+  async claim(
+    scope: string,
+    key: string,
+    fingerprint: Fingerprint,
+    recoveryPoint?: string,
+  ): Promise<Claim<T>> {
     assertIdempotencyKey(key);
     const deadline = this.now() + this.waitMs;
     for (;;) {
@@ -58,6 +64,7 @@ export class IdempotencyKeys<T> {
         key,
         fingerprint,
         new Date(this.now()),
+        recoveryPoint,
       );
       if (inserted) return { status: 'new' };
       const differing = differences(record.fingerprint, fingerprint);

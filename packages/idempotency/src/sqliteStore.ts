@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { GroupCommit, openDurableDatabase } from '@strife/sqlite';
 import type { Fingerprint, KeyRecord, KeyState } from './record';
 import type { IdempotencyStore } from './store';
 
@@ -31,24 +32,27 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS idempotency_keys_in_flight ON idempotency_keys (created_at) WHERE state = 'IN_FLIGHT';
 `;
 
-/** The embedded store: better-sqlite3 in WAL mode with `synchronous=FULL`. */
+/**
+ * The embedded store: better-sqlite3 in WAL mode with `synchronous=FULL`. Writes go through a
+ * `GroupCommit`, so the keys claimed and completed in one turn of the event loop share one
+ * transaction and one fsync; each promise settles once its write is durable.
+ */
 export class SqliteIdempotencyStore implements IdempotencyStore {
-  private readonly db: Database.Database;
   private readonly statements;
 
-  private constructor(db: Database.Database) {
-    this.db = db;
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly commits: GroupCommit,
+    private readonly ownsDb: boolean,
+  ) {
     db.exec(SCHEMA);
+    const read = (sql: string) => db.prepare<unknown[], Row>(sql).safeIntegers(false);
     this.statements = {
-      insert: db.prepare<[string, string, string, number, number]>(
-        `INSERT INTO idempotency_keys (scope, key, fingerprint, state, created_at, updated_at)
-         VALUES (?, ?, ?, 'IN_FLIGHT', ?, ?) ON CONFLICT DO NOTHING`,
+      insert: db.prepare<[string, string, string, string | null, number, number]>(
+        `INSERT INTO idempotency_keys (scope, key, fingerprint, state, recovery_point, created_at, updated_at)
+         VALUES (?, ?, ?, 'IN_FLIGHT', ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
-      get: db.prepare<[string, string], Row>(
-        'SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?',
-      ),
+      get: read('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?'),
       setRecoveryPoint: db.prepare<[string, number, string, string]>(
         `UPDATE idempotency_keys SET recovery_point = ?, updated_at = ?
          WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT'`,
@@ -60,7 +64,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       release: db.prepare<[string, string]>(
         `DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT'`,
       ),
-      inFlight: db.prepare<[], Row>(
+      inFlight: read(
         `SELECT * FROM idempotency_keys WHERE state = 'IN_FLIGHT' ORDER BY created_at`,
       ),
       deleteExpired: db.prepare<[number]>(
@@ -71,7 +75,17 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   /** Opens (creating if needed) the store at `path`; `:memory:` works for tests. */
   static open(path: string): SqliteIdempotencyStore {
-    return new SqliteIdempotencyStore(new Database(path));
+    const db = openDurableDatabase(path);
+    return new SqliteIdempotencyStore(db, new GroupCommit(db), true);
+  }
+
+  /**
+   * The store in its own table of a connection that other stores share, writing through their
+   * common `commits`, so one fsync covers all their writes of a turn. `close` leaves the
+   * connection open.
+   */
+  static attach(db: Database.Database, commits: GroupCommit): SqliteIdempotencyStore {
+    return new SqliteIdempotencyStore(db, commits, false);
   }
 
   insertIfAbsent(
@@ -79,23 +93,23 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     key: string,
     fingerprint: Fingerprint,
     now: Date,
+    recoveryPoint?: string,
   ): Promise<{ record: KeyRecord; inserted: boolean }> {
     const at = now.getTime();
-    return Promise.resolve(
-      this.db.transaction(() => {
-        const { changes } = this.statements.insert.run(
-          scope,
-          key,
-          JSON.stringify(fingerprint),
-          at,
-          at,
-        );
-        return {
-          record: toRecord(required(this.statements.get.get(scope, key))),
-          inserted: changes === 1,
-        };
-      })(),
-    );
+    return this.commits.write(() => {
+      const { changes } = this.statements.insert.run(
+        scope,
+        key,
+        JSON.stringify(fingerprint),
+        recoveryPoint ?? null,
+        at,
+        at,
+      );
+      return {
+        record: toRecord(required(this.statements.get.get(scope, key))),
+        inserted: changes === 1,
+      };
+    });
   }
 
   get(scope: string, key: string): Promise<KeyRecord | undefined> {
@@ -104,8 +118,9 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   setRecoveryPoint(scope: string, key: string, recoveryPoint: string, now: Date): Promise<void> {
-    this.statements.setRecoveryPoint.run(recoveryPoint, now.getTime(), scope, key);
-    return Promise.resolve();
+    return this.commits.write(() => {
+      this.statements.setRecoveryPoint.run(recoveryPoint, now.getTime(), scope, key);
+    });
   }
 
   complete(
@@ -115,16 +130,16 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     now: Date,
     expiresAt: Date,
   ): Promise<KeyRecord> {
-    const row = this.db.transaction(() => {
+    return this.commits.write(() => {
       this.statements.complete.run(outcome, now.getTime(), expiresAt.getTime(), scope, key);
-      return this.statements.get.get(scope, key);
-    })();
-    return Promise.resolve(toRecord(required(row)));
+      return toRecord(required(this.statements.get.get(scope, key)));
+    });
   }
 
   release(scope: string, key: string): Promise<void> {
-    this.statements.release.run(scope, key);
-    return Promise.resolve();
+    return this.commits.write(() => {
+      this.statements.release.run(scope, key);
+    });
   }
 
   inFlight(): Promise<KeyRecord[]> {
@@ -132,11 +147,15 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   deleteExpired(now: Date): Promise<number> {
-    return Promise.resolve(this.statements.deleteExpired.run(now.getTime()).changes);
+    return this.commits.write(() => this.statements.deleteExpired.run(now.getTime()).changes);
   }
 
+  /** Commits the writes still queued; closes the connection if `open` made it. */
   close(): Promise<void> {
-    this.db.close();
+    if (this.db.open) {
+      this.commits.flush();
+      if (this.ownsDb) this.db.close();
+    }
     return Promise.resolve();
   }
 }

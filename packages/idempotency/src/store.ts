@@ -5,12 +5,16 @@ import type { Fingerprint, KeyRecord } from './record';
  * instances) can stand in for the embedded SQLite one. Every method is atomic on its own.
  */
 export interface IdempotencyStore {
-  /** Inserts an IN_FLIGHT key unless one exists; returns the stored record and whether it is new. */
+  /**
+   * Inserts an IN_FLIGHT key, with `recoveryPoint` if given, unless one exists; returns the
+   * stored record and whether it is new.
+   */
   insertIfAbsent(
     scope: string,
     key: string,
     fingerprint: Fingerprint,
     now: Date,
+    recoveryPoint?: string,
   ): Promise<{ record: KeyRecord; inserted: boolean }>;
   get(scope: string, key: string): Promise<KeyRecord | undefined>;
   /** Records an IN_FLIGHT key's recovery point. */

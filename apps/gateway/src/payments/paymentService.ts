@@ -43,33 +43,31 @@ const MAX_PAGE = 1000;
 
 /** Payments: validation, idempotency, a txid, then two-phase commit across the banks. */
 export class PaymentService {
+  /** Per user, the decided payments whose records are still being written. */
+  private readonly finishing = new Map<string, Set<Promise<void>>>();
+
   constructor(private readonly options: PaymentServiceOptions) {}
 
   /**
    * Pays once per (user, key). Bad input is refused before the key is claimed, so fixing it and
-   * retrying with the same key works. The answer comes as soon as the decision is durable.
+   * retrying with the same key works. The answer comes as soon as the decision is durable; the
+   * payment's history row and the key's outcome are written after it (see `finishLater`).
    */
   async pay(user: AuthUser, input: PayInput, log: CallLog): Promise<PaymentRecord> {
     log.annotate({ key: input.key, amount: formatAmount(input.amount), to: input.to });
     const to = this.validate(user, input);
     const { keys, coordinator } = this.options;
-    const claim = await keys.claim(user.username, input.key, {
-      to,
-      amount: input.amount.toString(),
-    });
+    const fingerprint = { to, amount: input.amount.toString() };
+    // A new key is claimed with its txid already recorded (one write, not two); a retry of a
+    // known key does not need a txid, and must not depend on the txid service to be answered.
+    const known = await keys.get(user.username, input.key);
+    let txid = known === undefined ? await this.options.nextTxid() : undefined;
+    const claim = await keys.claim(user.username, input.key, fingerprint, txid?.toString());
     if (claim.status === 'replay') {
       log.annotate({ retry: true, txid: claim.outcome.txid.toString() });
       return claim.outcome;
     }
-
-    let txid: bigint;
-    try {
-      txid = await this.options.nextTxid();
-    } catch (err) {
-      await keys.release(user.username, input.key);
-      throw err;
-    }
-    await keys.setRecoveryPoint(user.username, input.key, txid.toString());
+    if (txid === undefined) txid = await this.txidFor(user.username, input.key);
     log.annotate({ txid: txid.toString() });
     const [toBank, toNo] = to.split(':') as [string, string];
     const outcome = await coordinator.run({
@@ -81,11 +79,13 @@ export class PaymentService {
     });
     const payment = this.record(input.key, user.account, to, input.amount, outcome, new Date());
     log.annotate({ outcome: payment.status });
-    return this.finish(user.username, payment);
+    this.finishLater(user.username, payment);
+    return payment;
   }
 
   /** The caller's payment with this key: finished, or PENDING while it runs. */
   async get(user: AuthUser, key: string): Promise<PaymentRecord> {
+    await this.finished(user.username);
     const done = await this.options.store.byKey(user.username, key);
     if (done) return done;
     const running = await this.options.keys.get(user.username, key);
@@ -114,6 +114,7 @@ export class PaymentService {
       throw new InvalidArgument('page_token', 'is not a token from a previous page');
     }
     const limit = pageSize || DEFAULT_PAGE;
+    await this.finished(user.username);
     const payments = await this.options.store.list(
       user.username,
       limit,
@@ -180,6 +181,51 @@ export class PaymentService {
   private async finish(username: string, payment: PaymentRecord): Promise<PaymentRecord> {
     await this.options.store.save(username, payment);
     return this.options.keys.complete(username, payment.key, payment);
+  }
+
+  /**
+   * Writes a decided payment's history row and key outcome without holding up the answer: the
+   * decision is durable, so if these writes are lost the key stays IN_FLIGHT with its txid and
+   * `recoverInFlight`/`completeStale` write the same outcome from the decision log. Until they
+   * land, a retry of the key waits for them and this user's reads (`get`, `list`) wait too.
+   */
+  private finishLater(username: string, payment: PaymentRecord): void {
+    const pending = this.finishing.get(username) ?? new Set<Promise<void>>();
+    this.finishing.set(username, pending);
+    const work = this.finish(username, payment).then(
+      () => undefined,
+      (err: unknown) => {
+        this.options.logger.warn(
+          { err, user: username, key: payment.key, txid: payment.txid.toString() },
+          'recording a decided payment failed; the stale-payment completer will finish it',
+        );
+      },
+    );
+    pending.add(work);
+    void work.finally(() => {
+      pending.delete(work);
+      if (pending.size === 0) this.finishing.delete(username);
+    });
+  }
+
+  /** Resolves once every payment of `username` decided so far is recorded. */
+  private async finished(username: string): Promise<void> {
+    const pending = this.finishing.get(username);
+    if (pending !== undefined) await Promise.all(pending);
+  }
+
+  /** A txid for a claimed key that has none yet, recorded as its recovery point. */
+  private async txidFor(username: string, key: string): Promise<bigint> {
+    const { keys, nextTxid } = this.options;
+    let txid: bigint;
+    try {
+      txid = await nextTxid();
+    } catch (err) {
+      await keys.release(username, key);
+      throw err;
+    }
+    await keys.setRecoveryPoint(username, key, txid.toString());
+    return txid;
   }
 
   private record(

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { GroupCommit } from '@strife/sqlite';
 import type { AbortReasonName, PaymentRecord } from './payment';
 
 /** Finished payments: the history users page through, kept after their keys expire. */
@@ -30,7 +31,11 @@ export class SqlitePaymentStore implements PaymentStore {
   private readonly byKeyStmt;
   private readonly listStmt;
 
-  constructor(db: Database.Database) {
+  /** `commits` is the group commit of `db`, shared with the gateway's other stores. */
+  constructor(
+    db: Database.Database,
+    private readonly commits: GroupCommit,
+  ) {
     this.saveStmt = db.prepare<
       [bigint, string, string, string, string, bigint, string, string | null, string, number]
     >(
@@ -47,19 +52,20 @@ export class SqlitePaymentStore implements PaymentStore {
 
   save(username: string, p: PaymentRecord): Promise<void> {
     if (p.status === 'PENDING') throw new Error(`payment ${p.txid} is not finished`);
-    this.saveStmt.run(
-      p.txid,
-      username,
-      p.key,
-      p.from,
-      p.to,
-      p.amount,
-      p.status,
-      p.abortReason ?? null,
-      p.reason,
-      p.createdAt.getTime(),
-    );
-    return Promise.resolve();
+    return this.commits.write(() => {
+      this.saveStmt.run(
+        p.txid,
+        username,
+        p.key,
+        p.from,
+        p.to,
+        p.amount,
+        p.status,
+        p.abortReason ?? null,
+        p.reason,
+        p.createdAt.getTime(),
+      );
+    });
   }
 
   byKey(username: string, key: string): Promise<PaymentRecord | undefined> {
