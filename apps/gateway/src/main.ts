@@ -78,7 +78,9 @@ runMain('gateway', async () => {
         event.type === 'DECIDED' || event.type === 'DONE' || event.type === 'RETRY'
           ? 'info'
           : 'debug';
-      logger[level]({ ...event, txid: event.txid.toString() }, `2pc ${event.type}`);
+      if (logger.isLevelEnabled(level)) {
+        logger[level]({ ...event, txid: event.txid.toString() }, `2pc ${event.type}`);
+      }
       const failpoint = FAILPOINT_BY_EVENT[event.type];
       if (failpoint) failpoints.hit(failpoint).catch(() => undefined);
     },

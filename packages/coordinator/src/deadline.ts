@@ -1,6 +1,12 @@
 import { Timeout } from '@strife/protocol';
 import type { Clock } from './clock';
 
+/**
+ * Why a call's signal aborts once it has settled: one shared reason, because `abort()` without
+ * one builds a DOMException with a stack trace each time, on every Prepare, Commit and Abort.
+ */
+export const SETTLED = new Error('the call has settled');
+
 /** The caller stopped waiting (its `parent` signal aborted) before the call settled. */
 class Cancelled extends Error {
   constructor() {
@@ -31,7 +37,7 @@ export function withDeadline<T>(
       if (settled) return;
       settled = true;
       parent.removeEventListener('abort', onParentAbort);
-      controller.abort();
+      controller.abort(SETTLED);
       settle();
     };
     const onParentAbort = (): void => finish(() => reject(new Cancelled()));

@@ -1,6 +1,6 @@
 import { Timeout } from '@strife/protocol';
 import type { Clock } from './clock';
-import { withDeadline } from './deadline';
+import { SETTLED, withDeadline } from './deadline';
 import type { AbortCause, Leg, Participant, Transaction, Vote } from './types';
 
 export interface PhaseOneContext {
@@ -47,13 +47,13 @@ export async function collectVotes(
     targets.push([leg, participant]);
   }
   const phase = new AbortController();
-  const stop = (): void => phase.abort();
+  const stop = (): void => phase.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', stop, { once: true });
   try {
     return await new Promise<AbortCause | undefined>((resolve) => {
       let yes = 0;
       const settle = (cause: AbortCause | undefined): void => {
-        phase.abort();
+        phase.abort(SETTLED);
         resolve(cause);
       };
       for (const [leg, participant] of targets) {

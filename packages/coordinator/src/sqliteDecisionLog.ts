@@ -131,8 +131,9 @@ export class SqliteDecisionLog implements DecisionLog {
     );
   }
 
+  /** DONE only spares recovery work (a lost one re-drives an idempotent phase 2): written lazily. */
   markDone(txid: bigint): Promise<void> {
-    return this.commits.write(() => {
+    return this.commits.writeLater(() => {
       this.db
         .transaction(() => {
           if (this.statements.markDone.run(this.now(), txid).changes === 1) return;

@@ -31,6 +31,7 @@ describe('generated wire contract', () => {
       commit: 'IDEMPOTENT',
       abort: 'IDEMPOTENT',
       listTransactions: 'NO_SIDE_EFFECTS',
+      applyLegs: 'IDEMPOTENT',
     });
     expect(levels(GatewayServiceDefinition)).toMatchObject({
       register: undefined,

@@ -124,9 +124,29 @@ describe('GroupCommit', () => {
     return expect(write).resolves.toBe(1);
   });
 
-  it('refuses a batch size that is not a positive integer', () => {
+  it('lets a later write join the next batch, or commit on its own after laterMs', async () => {
+    const commits = new GroupCommit(db, { laterMs: 30 });
+    const seen: number[][] = [];
+    const later = commits.writeLater(insert(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stored()).toEqual([]);
+    await commits.write(() => {
+      insert(2)();
+      seen.push(stored());
+    });
+    await expect(later).resolves.toBe(1);
+    expect(seen).toEqual([[1, 2]]);
+
+    const started = Date.now();
+    await commits.writeLater(insert(3));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(stored()).toEqual([1, 2, 3]);
+  });
+
+  it('refuses options out of range', () => {
     expect(() => new GroupCommit(db, { maxBatch: 0 })).toThrow(/maxBatch/);
     expect(() => new GroupCommit(db, { maxBatch: 1.5 })).toThrow(/maxBatch/);
+    expect(() => new GroupCommit(db, { laterMs: -1 })).toThrow(/laterMs/);
   });
 });
 

@@ -178,9 +178,16 @@ export class PaymentService {
     );
   }
 
+  /**
+   * Records a decided payment in the history and as its key's outcome. Both writes are queued
+   * in the same turn, so they share one transaction of the group commit.
+   */
   private async finish(username: string, payment: PaymentRecord): Promise<PaymentRecord> {
-    await this.options.store.save(username, payment);
-    return this.options.keys.complete(username, payment.key, payment);
+    const [, stored] = await Promise.all([
+      this.options.store.save(username, payment),
+      this.options.keys.complete(username, payment.key, payment),
+    ]);
+    return stored;
   }
 
   /**

@@ -49,15 +49,6 @@ export function callLoggingMiddleware(logger: Logger): ServerMiddleware<CallLogC
       if (error instanceof ServerError) fields.error = error.details;
       throw error;
     } finally {
-      const peer = peerIdentity(context);
-      const line = {
-        method: call.method.path,
-        peer: peer ? formatIdentity(peer) : undefined,
-        ip: context.peer,
-        ...fields,
-        status: Status[code],
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-      };
       const level = call.method.path.startsWith(`/${HEALTH_SERVICE}/`)
         ? 'debug'
         : code === Status.OK
@@ -65,7 +56,18 @@ export function callLoggingMiddleware(logger: Logger): ServerMiddleware<CallLogC
           : CALLER_STATUSES.has(code)
             ? 'warn'
             : 'error';
-      logger[level](line, 'call');
+      if (logger.isLevelEnabled(level)) {
+        const peer = peerIdentity(context);
+        const line = {
+          method: call.method.path,
+          peer: peer ? formatIdentity(peer) : undefined,
+          ip: context.peer,
+          ...fields,
+          status: Status[code],
+          durationMs: Math.round((performance.now() - started) * 100) / 100,
+        };
+        logger[level](line, 'call');
+      }
     }
   };
 }
