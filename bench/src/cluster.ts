@@ -54,16 +54,18 @@ export class BenchCluster {
   }
 
   /**
-   * Starts txid and the banks, then the gateway, each at `SERVICE_LOG_LEVEL`, and resolves once
-   * all answer their health checks. Every process counts as running (for `stop`) from its spawn.
+   * Starts txid and the banks, then the gateway, each at `SERVICE_LOG_LEVEL` and with
+   * `nodeArgs(name)` for node, and resolves once all answer their health checks. Every process counts as running (for `stop`) from its spawn.
    */
-  async start(): Promise<void> {
+  async start(nodeArgs: (name: string) => string[] = () => []): Promise<void> {
     const banks = Object.keys(this.seed.banks);
+    const launch = (name: string, app: AppName, env: Record<string, string> = {}) =>
+      this.launch(name, app, env, nodeArgs(name));
     await Promise.all([
-      this.launch('txid', 'txid'),
-      ...banks.map((bank) => this.launch(`bank ${bank}`, 'bank', { BANK_NAME: bank })),
+      launch('txid', 'txid'),
+      ...banks.map((bank) => launch(`bank ${bank}`, 'bank', { BANK_NAME: bank })),
     ]);
-    await this.launch('gateway', 'gateway');
+    await launch('gateway', 'gateway');
     const order = ['txid', ...banks.map((b) => `bank ${b}`), 'gateway'];
     this.running.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   }
@@ -116,13 +118,19 @@ export class BenchCluster {
     if (!keep) this.cluster.remove();
   }
 
-  private async launch(name: string, app: AppName, env: Record<string, string> = {}) {
+  private async launch(
+    name: string,
+    app: AppName,
+    env: Record<string, string>,
+    nodeArgs: readonly string[],
+  ) {
     if (this.stopping) throw new Error('the cluster was stopped while starting');
     const users = app === 'gateway' ? this.seed.users.length : 0;
     // startService applies options.env after cluster.env(), overriding its LOG_LEVEL=debug.
     await startService(app, this.cluster, {
       env: { ...env, LOG_LEVEL: SERVICE_LOG_LEVEL },
       timeoutMs: STARTUP_TIMEOUT_MS + users * STARTUP_PER_USER_MS,
+      nodeArgs,
       onSpawn: (service) => this.running.push({ name, process: service }),
     });
   }

@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly sequential: boolean;
   /** One JSON object on stdout and nothing else; progress stays on stderr. */
   readonly json: boolean;
+  /** Profile every process's CPU over the window, keep the profiles and summarise them. */
+  readonly profile: boolean;
   readonly help: boolean;
 }
 
@@ -33,6 +35,7 @@ export const DEFAULTS: BenchOptions = {
   sameBank: 0,
   sequential: false,
   json: false,
+  profile: false,
   help: false,
 };
 
@@ -53,6 +56,9 @@ Options:
   --sequential      one client, one payment at a time (latency)
   --json            print one JSON object on stdout, nothing else (pnpm bench prints turbo's
                     build summary first: for clean JSON, node bench/dist/main.js --json)
+  --profile         CPU-profile every process (services, load generator) over the window:
+                    prints where each spends its time and keeps the .cpuprofile files (open
+                    them in Chrome DevTools) in bench/profiles/<date>/. Costs a few % of CPU
   --help            this text
 
 Exit code: 0 when the final check passes, 1 when it fails, 2 for a bad command line.
@@ -76,9 +82,10 @@ const NUMBER_FLAGS: Readonly<Record<string, NumberFlag>> = {
   '--same-bank': { key: 'sameBank', integer: false, min: 0, max: 1 },
 };
 
-const BOOLEAN_FLAGS: Readonly<Record<string, 'sequential' | 'json' | 'help'>> = {
+const BOOLEAN_FLAGS: Readonly<Record<string, 'sequential' | 'json' | 'profile' | 'help'>> = {
   '--sequential': 'sequential',
   '--json': 'json',
+  '--profile': 'profile',
   '--help': 'help',
   '-h': 'help',
 };
@@ -90,7 +97,7 @@ const BOOLEAN_FLAGS: Readonly<Record<string, 'sequential' | 'json' | 'help'>> = 
  */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const numbers: Record<NumberKey, number> = { ...DEFAULTS };
-  const flags = { sequential: false, json: false, help: false };
+  const flags = { sequential: false, json: false, profile: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');

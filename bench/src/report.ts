@@ -3,6 +3,8 @@ import { formatAmount } from '@strife/protocol';
 import type { CheckResult } from './check';
 import type { CpuUse, MachineUse } from './cpu';
 import type { BenchOptions } from './options';
+import { formatSummary } from './profile';
+import type { ProcessProfile } from './profiler';
 import type { LatencySummary, WindowFigures } from './stats';
 import type { ThreadStates } from './threadStates';
 
@@ -41,6 +43,9 @@ export interface BenchResult extends RunInfo {
   readonly check: CheckResult;
   /** The cluster's temp dir, kept (with logs and books) when the check failed. */
   readonly keptDir: string | null;
+  /** With `--profile`: where each process spent its CPU in the window, and the files. */
+  readonly profiles: readonly ProcessProfile[] | null;
+  readonly profileDir: string | null;
 }
 
 /** This machine. */
@@ -95,6 +100,7 @@ export function formatResult(r: BenchResult): string {
     ),
     `machine     ${r.machineUse.busyPercent === null ? '?' : r.machineUse.busyPercent.toFixed(0)}% of all cores busy; others used ${r.machineUse.otherCores === null ? '?' : r.machineUse.otherCores.toFixed(2)} cores; load ${r.loadAfter.join(' ')}`,
   ];
+  if (r.profiles !== null) lines.push(...profileLines(r.profiles, r.profileDir ?? ''));
   if (r.deadServices.length > 0) lines.push(`DIED        ${r.deadServices.join(', ')}`);
   lines.push(...checkLines(r.check));
   if (r.keptDir) lines.push(`kept        ${r.keptDir} (logs and books)`);
@@ -109,6 +115,17 @@ export function toJson(r: BenchResult): string {
       return Math.round(value * 1000) / 1000;
     return value;
   });
+}
+
+function profileLines(profiles: readonly ProcessProfile[], dir: string): string[] {
+  return [
+    `profile     self time by component over the window, then the heaviest functions; files in ${dir}`,
+    ...profiles.flatMap((p) =>
+      p.summary === null
+        ? [`  ${p.name.padEnd(16)}no profile (the process did not exit cleanly)`]
+        : formatSummary(p.name, p.summary),
+    ),
+  ];
 }
 
 function checkLines(c: CheckResult): string[] {

@@ -3,11 +3,14 @@ import { finalCheck, uncheckable } from './check';
 import { BenchCluster, type BankClient } from './cluster';
 import { cpuBetween, machineBetween, sampleCpu, type Watched } from './cpu';
 import { LoadGenerator, logInAll } from './loadGenerator';
+import { Profiler } from './profiler';
 import { Progress, type ProgressStream, status } from './progress';
 import { type BenchResult, loadAverage, type RunInfo } from './report';
 import { benchSeed } from './seed';
 import { Recorder } from './stats';
 import { ThreadStateSampler } from './threadStates';
+
+const LOAD_GENERATOR = 'load generator';
 
 /**
  * One benchmark run: starts a fresh cluster, logs every user in, runs the load through the
@@ -27,8 +30,9 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
   process.once('SIGTERM', onSignal);
   let keep = false;
   try {
+    const profiler = options.profile ? Profiler.create(info.date) : undefined;
     status(stderr, `starting txid, ICICI, SBI and the gateway (${options.accounts} accounts)…`);
-    await cluster.start();
+    await cluster.start((name) => profiler?.nodeArgs(name) ?? []);
     const gateways = cluster.gatewayClients(options.channels);
     status(stderr, `logging in ${seed.accounts.length} users…`);
     const sessions = await logInAll(gateways, seed.accounts);
@@ -47,12 +51,13 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
       committed: () => recorder.committedTotal,
     });
     const services = cluster.services.map((s) => ({ name: s.name, pid: s.process.pid }));
-    const watched: Watched[] = [...services, { name: 'load generator', pid: process.pid }];
+    const watched: Watched[] = [...services, { name: LOAD_GENERATOR, pid: process.pid }];
     const sampler = new ThreadStateSampler(services);
 
     progress.start();
     generator.start();
     await sleep(options.warmupS * 1000);
+    await profiler?.start();
     const before = sampleCpu(watched);
     recorder.openWindow();
     sampler.start();
@@ -60,6 +65,7 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
     const after = sampleCpu(watched);
     recorder.closeWindow();
     const threads = sampler.stop();
+    await profiler?.stop(LOAD_GENERATOR);
     progress.stop();
 
     status(stderr, 'window closed; letting the calls in flight finish…');
@@ -73,6 +79,10 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
     );
     const deadServices = cluster.dead();
     keep = !check.ok || deadServices.length > 0;
+
+    // The services write their profiles as they exit.
+    if (profiler) await cluster.stop(keep);
+    const profiles = profiler?.summaries(watched.map((w) => w.name)) ?? null;
 
     const windowS = (after.at - before.at) / 1000;
     const figures = recorder.figures();
@@ -90,6 +100,8 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
       deadServices,
       check,
       keptDir: keep ? cluster.cluster.dir : null,
+      profiles,
+      profileDir: profiler?.dir ?? null,
     };
   } catch (err) {
     if (!cluster.stopped) {

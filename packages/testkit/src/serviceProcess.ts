@@ -13,6 +13,8 @@ export interface StartOptions {
   readonly address?: string;
   /** How long to wait for SERVING. Default 15000 ms. */
   readonly timeoutMs?: number;
+  /** Options for node itself, before the script, e.g. `--cpu-prof`. */
+  readonly nodeArgs?: readonly string[];
   /** Called with the process as soon as it is spawned, before the health wait (e.g. to track it for cleanup). */
   readonly onSpawn?: (service: ServiceProcess) => void;
 }
@@ -49,7 +51,8 @@ export async function startService(
   const log = createWriteStream(logFile);
   // A test that has already removed its temp dir must not crash on a late write.
   log.on('error', () => undefined);
-  const child = spawn(process.execPath, [join(repoRoot(), 'apps', app, 'dist', 'main.js')], {
+  const script = join(repoRoot(), 'apps', app, 'dist', 'main.js');
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
