@@ -63,3 +63,34 @@ describe('PaymentService.completeStale', () => {
     expect(left).toEqual(['fresh', 'no-txid']);
   });
 });
+
+describe('PaymentService.pay', () => {
+  const bob = {
+    username: 'bob',
+    bank: 'SBI',
+    accountNo: '2001',
+    account: 'SBI:2001',
+    tokenHash: 'hash',
+  };
+  const log = { annotate: () => undefined };
+
+  it("answers once the decision is durable, and records it before the user's next read", async () => {
+    const { keys, store, payments, decisions } = setup();
+    const input = { key: 'k1', to: 'SBI:2002', from: '', amount: 500n };
+    const answer = await payments.pay(bob, input, log);
+
+    expect(answer).toMatchObject({ txid: 1n, status: 'ABORTED', abortReason: 'BANK_UNAVAILABLE' });
+    await expect(decisions.get(1n)).resolves.toMatchObject({ decision: 'ABORT' });
+    // The history row and the key's outcome are still queued for the next batch…
+    await expect(store.byKey('bob', 'k1')).resolves.toBeUndefined();
+    await expect(keys.get('bob', 'k1')).resolves.toMatchObject({
+      state: 'IN_FLIGHT',
+      recoveryPoint: '1',
+    });
+    // …and a read of this user's payments waits for them.
+    await expect(payments.get(bob, 'k1')).resolves.toEqual(answer);
+    await expect(payments.list(bob, 0, '')).resolves.toEqual({ payments: [answer], next: '' });
+    await expect(keys.get('bob', 'k1')).resolves.toMatchObject({ state: 'DONE' });
+    await expect(payments.pay(bob, input, log)).resolves.toEqual(answer);
+  });
+});
