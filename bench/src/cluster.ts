@@ -55,7 +55,8 @@ export class BenchCluster {
 
   /**
    * Starts txid and the banks, then the gateway, each at `SERVICE_LOG_LEVEL` and with
-   * `nodeArgs(name)` for node, and resolves once all answer their health checks. Every process counts as running (for `stop`) from its spawn.
+   * `nodeArgs(name)` for node, and resolves once all answer their health checks. Every process
+   * counts as running (for `stop`) from its spawn.
    */
   async start(nodeArgs: (name: string) => string[] = () => []): Promise<void> {
     const banks = Object.keys(this.seed.banks);

@@ -12,7 +12,7 @@ export interface ProcessProfile {
 }
 
 /** Microseconds on the monotonic clock V8 stamps profile samples with. */
-export function monotonicUs(): number {
+function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 

@@ -7,12 +7,12 @@ import {
   Leg,
   type LegOperation,
   type LegOperationResult,
-  StrifeError,
 } from '@strife/protocol';
 import {
   type CallLog,
   type CallLogContext,
   type Failpoints,
+  isUnexpectedError,
   type Logger,
   toServerError,
 } from '@strife/runtime';
@@ -92,7 +92,7 @@ export function bankService(
       throw new InvalidArgument('operations', 'an operation names none of its kinds');
     } catch (error) {
       const { code, details } = toServerError(error);
-      if (!(error instanceof StrifeError) || error.code === 'INTERNAL') {
+      if (isUnexpectedError(error)) {
         logger.error({ err: error }, 'unexpected error in a leg operation');
       }
       return { error: { code, message: details } };

@@ -103,6 +103,7 @@ export class PaymentQueue {
   /** Opens (creating if needed) the queue at `file`. */
   static open(file: string): PaymentQueue {
     const db = new Database(file);
+    // Private before WAL mode: SQLite gives the -wal and -shm files the main file's mode.
     chmodSync(file, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

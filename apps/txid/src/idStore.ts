@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { InvalidArgument } from '@strife/protocol';
+import { openDurableDatabase } from '@strife/sqlite';
 
 /** Largest block one Lease may take. */
 export const MAX_LEASE = 100_000;
@@ -21,10 +22,7 @@ export class IdStore {
   private readonly raise: Database.Statement<[bigint]>;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.defaultSafeIntegers(true);
+    this.db = openDurableDatabase(path, { safeIntegers: true });
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS high_water (id INTEGER PRIMARY KEY CHECK (id = 1), high INTEGER NOT NULL)',
     );

@@ -67,7 +67,7 @@ export class Ledger {
     return new Ledger(openDatabase(path), options);
   }
 
-  /** Commits what `grouped` has queued, then closes the database; the ledger cannot be used afterwards. */
+  /** Commits what `grouped` has queued, then closes the database; the ledger is unusable after. */
   close(): void {
     this.commits.flush();
     this.db.close();

@@ -182,12 +182,11 @@ export class PaymentService {
    * Records a decided payment in the history and as its key's outcome. Both writes are queued
    * in the same turn, so they share one transaction of the group commit.
    */
-  private async finish(username: string, payment: PaymentRecord): Promise<PaymentRecord> {
-    const [, stored] = await Promise.all([
+  private async finish(username: string, payment: PaymentRecord): Promise<void> {
+    await Promise.all([
       this.options.store.save(username, payment),
       this.options.keys.complete(username, payment.key, payment),
     ]);
-    return stored;
   }
 
   /**
@@ -199,15 +198,12 @@ export class PaymentService {
   private finishLater(username: string, payment: PaymentRecord): void {
     const pending = this.finishing.get(username) ?? new Set<Promise<void>>();
     this.finishing.set(username, pending);
-    const work = this.finish(username, payment).then(
-      () => undefined,
-      (err: unknown) => {
-        this.options.logger.warn(
-          { err, user: username, key: payment.key, txid: payment.txid.toString() },
-          'recording a decided payment failed; the stale-payment completer will finish it',
-        );
-      },
-    );
+    const work = this.finish(username, payment).catch((err: unknown) => {
+      this.options.logger.warn(
+        { err, user: username, key: payment.key, txid: payment.txid.toString() },
+        'recording a decided payment failed; the stale-payment completer will finish it',
+      );
+    });
     pending.add(work);
     void work.finally(() => {
       pending.delete(work);

@@ -1,8 +1,7 @@
 import { isAbortError } from 'abort-controller-x';
 import type { ServerMiddleware } from 'nice-grpc-common';
 import type { Logger } from 'pino';
-import { toServerError } from './errorStatus';
-import { StrifeError } from '@strife/protocol';
+import { isUnexpectedError, toServerError } from './errorStatus';
 
 /** Server middleware that sends every thrown error through `toServerError`. */
 export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
@@ -12,8 +11,7 @@ export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
     } catch (error) {
       if (isAbortError(error)) throw error;
       const mapped = toServerError(error);
-      const unexpected = !(error instanceof StrifeError) || error.code === 'INTERNAL';
-      if (unexpected && mapped !== error) {
+      if (isUnexpectedError(error) && mapped !== error) {
         logger.error({ err: error, method: call.method.path }, 'unexpected error in handler');
       }
       throw mapped;

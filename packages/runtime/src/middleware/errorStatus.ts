@@ -26,6 +26,11 @@ export const STATUS_BY_CODE: { readonly [C in ErrorCode]: Status } = {
   INTERNAL: Status.INTERNAL,
 };
 
+/** Whether an error is a bug rather than a refusal (not a domain error, or INTERNAL): log it. */
+export function isUnexpectedError(error: unknown): boolean {
+  return !(error instanceof StrifeError) || error.code === 'INTERNAL';
+}
+
 /**
  * The wire form of anything a handler threw: a `ServerError` passes through, a domain error
  * gets its table status and message, anything else becomes INTERNAL with a generic message
