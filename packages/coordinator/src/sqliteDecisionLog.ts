@@ -82,67 +82,59 @@ export class SqliteDecisionLog implements DecisionLog {
     return new SqliteDecisionLog(db, commits, options.now ?? Date.now, false);
   }
 
+  // Each write below runs in a savepoint of the group commit, which makes it atomic and rolls it
+  // back alone if it throws, so it opens no transaction of its own: building a better-sqlite3
+  // transaction function per call would cost several times what its statements do.
+
   initiate(tx: Transaction): Promise<void> {
     return this.commits.write(() => {
-      this.db
-        .transaction(() => {
-          if (this.statements.tx.get(tx.txid) === undefined) {
-            this.statements.insertTx.run(tx.txid, this.now());
-          } else {
-            const logged = this.legsOf(tx.txid);
-            if (logged.length > 0) {
-              const field = legsDiffer(logged, tx.legs);
-              if (field !== undefined) throw new TransactionMismatch(tx.txid, field);
-              return;
-            }
-          }
-          tx.legs.forEach((leg, idx) => {
-            this.statements.insertLeg.run(
-              tx.txid,
-              idx,
-              leg.participant,
-              leg.kind,
-              leg.account,
-              leg.amount,
-            );
-          });
-        })
-        .immediate();
+      if (this.statements.tx.get(tx.txid) === undefined) {
+        this.statements.insertTx.run(tx.txid, this.now());
+      } else {
+        const logged = this.legsOf(tx.txid);
+        if (logged.length > 0) {
+          const field = legsDiffer(logged, tx.legs);
+          if (field !== undefined) throw new TransactionMismatch(tx.txid, field);
+          return;
+        }
+      }
+      tx.legs.forEach((leg, idx) => {
+        this.statements.insertLeg.run(
+          tx.txid,
+          idx,
+          leg.participant,
+          leg.kind,
+          leg.account,
+          leg.amount,
+        );
+      });
     });
   }
 
   decide(txid: bigint, decision: Decision, cause?: AbortCause): Promise<Decision> {
-    return this.commits.write(() =>
-      this.db
-        .transaction(() => {
-          const now = this.now();
-          this.statements.decide.run({
-            txid,
-            decision,
-            ...causeColumns(decision, cause),
-            created_at: BigInt(now),
-            decided_at: BigInt(now),
-          });
-          const logged = this.statements.tx.get(txid)?.decision;
-          if (logged == null) throw new Internal(`decision for txid ${txid} was not recorded`);
-          return logged;
-        })
-        .immediate(),
-    );
+    return this.commits.write(() => {
+      const now = this.now();
+      this.statements.decide.run({
+        txid,
+        decision,
+        ...causeColumns(decision, cause),
+        created_at: BigInt(now),
+        decided_at: BigInt(now),
+      });
+      const logged = this.statements.tx.get(txid)?.decision;
+      if (logged == null) throw new Internal(`decision for txid ${txid} was not recorded`);
+      return logged;
+    });
   }
 
   /** DONE only spares recovery work (a lost one re-drives an idempotent phase 2): written lazily. */
   markDone(txid: bigint): Promise<void> {
     return this.commits.writeLater(() => {
-      this.db
-        .transaction(() => {
-          if (this.statements.markDone.run(this.now(), txid).changes === 1) return;
-          const row = this.statements.tx.get(txid);
-          if (row?.decision == null) {
-            throw new Internal(`cannot mark txid ${txid} done: it has no decision`);
-          }
-        })
-        .immediate();
+      if (this.statements.markDone.run(this.now(), txid).changes === 1) return;
+      const row = this.statements.tx.get(txid);
+      if (row?.decision == null) {
+        throw new Internal(`cannot mark txid ${txid} done: it has no decision`);
+      }
     });
   }
 
