@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options';
 import { SERVICE_LOG_LEVEL } from './cluster';
+import { formatFloorHeader, formatFloorResult, runFloor } from './floor';
 import { formatHeader, formatResult, loadAverage, machine, toJson } from './report';
 import { runBenchmark } from './run';
 
@@ -27,6 +28,12 @@ async function main(argv: readonly string[]): Promise<number> {
     serviceLogLevel: SERVICE_LOG_LEVEL,
     loadBefore: loadAverage(),
   };
+  if (options.floor) {
+    if (!options.json) process.stdout.write(formatFloorHeader(info) + '\n');
+    const floor = await runFloor(info, process.stderr);
+    process.stdout.write(options.json ? toJson(floor) + '\n' : formatFloorResult(floor));
+    return Object.keys(floor.errorsByStatus).length === 0 ? 0 : 1;
+  }
   if (!options.json) process.stdout.write(formatHeader(info) + '\n');
   const result = await runBenchmark(info, process.stderr);
   process.stdout.write(options.json ? toJson(result) + '\n' : formatResult(result));

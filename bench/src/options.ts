@@ -18,6 +18,8 @@ export interface BenchOptions {
   readonly json: boolean;
   /** Profile every process's CPU over the window, keep the profiles and summarise them. */
   readonly profile: boolean;
+  /** Measure a unary call with nothing behind it (the transport floor), not the cluster. */
+  readonly floor: boolean;
   readonly help: boolean;
 }
 
@@ -36,6 +38,7 @@ export const DEFAULTS: BenchOptions = {
   sequential: false,
   json: false,
   profile: false,
+  floor: false,
   help: false,
 };
 
@@ -59,9 +62,16 @@ Options:
   --profile         CPU-profile every process (services, load generator) over the window:
                     prints where each spends its time and keeps the .cpuprofile files (open
                     them in Chrome DevTools) in bench/profiles/<date>/. Costs a few % of CPU
+  --floor           the transport floor instead of the cluster: one server process answers
+                    grpc.health.v1 Check through Strife's gRPC plumbing (mTLS, peer-role
+                    check, call logging, error table) with nothing behind it, called like Pay
+                    (--concurrency, --channels, --sequential, --duration, --warmup, --json).
+                    Prints calls/s, latency and the CPU each end spends per call: what a Pay
+                    costs before the gateway does any work
   --help            this text
 
-Exit code: 0 when the final check passes, 1 when it fails, 2 for a bad command line.
+Exit code: 0 when the final check passes (--floor: when no call failed), 1 when it does not,
+2 for a bad command line.
 `;
 
 type NumberKey = 'accounts' | 'concurrency' | 'channels' | 'durationS' | 'warmupS' | 'sameBank';
@@ -82,10 +92,13 @@ const NUMBER_FLAGS: Readonly<Record<string, NumberFlag>> = {
   '--same-bank': { key: 'sameBank', integer: false, min: 0, max: 1 },
 };
 
-const BOOLEAN_FLAGS: Readonly<Record<string, 'sequential' | 'json' | 'profile' | 'help'>> = {
+type BooleanKey = 'sequential' | 'json' | 'profile' | 'floor' | 'help';
+
+const BOOLEAN_FLAGS: Readonly<Record<string, BooleanKey>> = {
   '--sequential': 'sequential',
   '--json': 'json',
   '--profile': 'profile',
+  '--floor': 'floor',
   '--help': 'help',
   '-h': 'help',
 };
@@ -97,7 +110,8 @@ const BOOLEAN_FLAGS: Readonly<Record<string, 'sequential' | 'json' | 'profile' |
  */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const numbers: Record<NumberKey, number> = { ...DEFAULTS };
-  const flags = { sequential: false, json: false, profile: false, help: false };
+  const flags = { sequential: false, json: false, profile: false, floor: false, help: false };
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');
@@ -106,6 +120,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (bool !== undefined) {
       if (eq > 0) throw new UsageError(`${name} takes no value`);
       flags[bool] = true;
+      given.add(name);
       continue;
     }
     const flag = NUMBER_FLAGS[name];
@@ -113,6 +128,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (text === undefined || text === '') throw new UsageError(`${name} needs a value`);
     numbers[flag.key] = parseNumber(name, text, flag);
+    given.add(name);
+  }
+  const notForFloor = ['--accounts', '--same-bank', '--profile'].filter((f) => given.has(f));
+  if (flags.floor && notForFloor.length > 0) {
+    const verb = notForFloor.length === 1 ? 'does' : 'do';
+    throw new UsageError(`--floor calls no cluster: ${notForFloor.join(', ')} ${verb} not apply`);
   }
   if (numbers.sameBank > 0 && numbers.accounts < 4) {
     throw new UsageError('--same-bank needs --accounts 4 or more (two per bank)');

@@ -10,6 +10,8 @@ export interface ProgressOptions {
   readonly durationS: number;
   /** COMMITTED answers so far (warm-up included). */
   readonly committed: () => number;
+  /** What `committed` counts, as the bar names it. Default `committed`. */
+  readonly label?: string;
   /** Redraw period on a TTY. Default 200 ms. */
   readonly redrawMs?: number;
   /** Line period otherwise. Default 5000 ms. */
@@ -63,7 +65,7 @@ export class Progress {
     const elapsedS = (now - this.startedAt) / 1000;
     const totalS = this.options.warmupS + this.options.durationS;
     const phase = elapsedS < this.options.warmupS ? 'warm-up' : 'measuring';
-    const figures = `${elapsedS.toFixed(1)}/${totalS.toFixed(0)} s  ${phase}  committed ${committed}  ${rate.toFixed(0)}/s`;
+    const figures = `${elapsedS.toFixed(1)}/${totalS.toFixed(0)} s  ${phase}  ${this.options.label ?? 'committed'} ${committed}  ${rate.toFixed(0)}/s`;
     if (!this.tty) {
       this.stream.write(`bench: ${figures}\n`);
       return;

@@ -107,8 +107,8 @@ export function formatResult(r: BenchResult): string {
   return lines.join('\n') + '\n';
 }
 
-/** The result as one JSON object: bigints as strings, fractions to three decimals. */
-export function toJson(r: BenchResult): string {
+/** A result as one JSON object: bigints as strings, fractions to three decimals. */
+export function toJson(r: object): string {
   return JSON.stringify(r, (_key, value: unknown) => {
     if (typeof value === 'bigint') return value.toString();
     if (typeof value === 'number' && !Number.isInteger(value))

@@ -19,8 +19,21 @@ describe('parseOptions', () => {
     });
   });
 
+  it('measures the transport floor with the load flags that apply to it', () => {
+    expect(parseOptions(['--floor', '--concurrency', '16', '--duration=5'])).toMatchObject({
+      floor: true,
+      concurrency: 16,
+      durationS: 5,
+    });
+  });
+
   it.each([
     [['--bogus'], 'unknown option --bogus'],
+    [['--floor', '--profile'], '--floor calls no cluster: --profile does not apply'],
+    [
+      ['--accounts', '10', '--floor', '--same-bank', '0.5'],
+      '--floor calls no cluster: --accounts, --same-bank do not apply',
+    ],
     [['--duration'], '--duration needs a value'],
     [['--accounts', '1'], '--accounts: must be between 2 and 100000'],
     [['--concurrency', '2.5'], '--concurrency: "2.5" is not a whole number'],

@@ -42,3 +42,6 @@ export async function waitForServing(
     channel.close();
   }
 }
+
+/** The `grpc.health.v1` service every Strife server answers, for clients that probe it. */
+export { HealthDefinition };

@@ -19,6 +19,6 @@ export { createStrifeChannel, createStrifeClient, type StrifeChannelOptions } fr
 export { onShutdownSignal, runMain } from './lifecycle';
 export { ensureCertificates, type CertSpec, type EnsureResult } from './certs/ensureCertificates';
 export { clusterCertSpecs, bankCertName } from './certs/clusterCerts';
-export { waitForServing, type WaitOptions } from './healthCheck';
+export { waitForServing, HealthDefinition, type WaitOptions } from './healthCheck';
 export { TxIdLeaser, type TxIdLeaserOptions, type IdBlock } from './txidLeaser';
 export { parseFailpoints, type Failpoints, type FailAction } from './failpoints';
