@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { createStrifeChannel, createStrifeClient, HealthDefinition } from '@strife/runtime';
 import { createTestCluster } from '@strife/testkit';
@@ -13,6 +14,8 @@ const LOAD_GENERATOR = 'load generator';
 const START_TIMEOUT_MS = 15_000;
 const CALL_DEADLINE_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
+/** Pause after a failed call, so a dead server is not hammered in a tight loop. */
+const ERROR_PAUSE_MS = 50;
 
 /** What one call costs in CPU, per process and in all, and the rate that cost allows. */
 export interface CallCost {
@@ -57,13 +60,23 @@ export function callCost(cpu: readonly CpuUse[], calls: number, cores: number): 
  * with nothing behind it, the lower bound of a Pay. A server process answers `grpc.health.v1`
  * Check through the same plumbing as every Strife service; this process calls it as the load
  * generator calls Pay (same channels, concurrency, client certificate and deadline) and
- * measures calls/s, latency and the CPU both ends spend per call.
+ * measures calls/s, latency and the CPU both ends spend per call. SIGINT or SIGTERM stops the
+ * server and exits 128 + the signal's number.
  */
 export async function runFloor(info: RunInfo, stderr: ProgressStream): Promise<FloorResult> {
   const options = info.options;
   const cluster = await createTestCluster({});
   let server: ChildProcess | undefined;
   const channels: Channel[] = [];
+  const onSignal = (signal: NodeJS.Signals): void => {
+    status(stderr, `${signal}: stopping the floor server`);
+    void (server === undefined ? Promise.resolve() : stop(server)).finally(() => {
+      cluster.remove();
+      process.exit(128 + constants.signals[signal]);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     status(stderr, 'starting the floor server…');
     server = fork(join(__dirname, 'floorServer.js'), [cluster.certsDir], {
@@ -94,6 +107,7 @@ export async function runFloor(info: RunInfo, stderr: ProgressStream): Promise<F
         } catch (err) {
           const name = err instanceof ClientError ? Status[err.code] : 'not a gRPC status';
           if (measuring) errors.set(name, (errors.get(name) ?? 0) + 1);
+          await sleep(ERROR_PAUSE_MS);
         }
       }
     };
@@ -135,6 +149,8 @@ export async function runFloor(info: RunInfo, stderr: ProgressStream): Promise<F
       loadAfter: loadAverage(),
     };
   } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     for (const channel of channels) channel.close();
     if (server !== undefined) await stop(server);
     cluster.remove();

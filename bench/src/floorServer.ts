@@ -4,7 +4,7 @@ import { createLogger, createStrifeServer, loadTlsMaterial } from '@strife/runti
  * The server of `pnpm bench --floor`, run as its own process: Strife's gRPC server (mTLS, the
  * peer-role check, call logging at `warn`, the error table) with nothing behind it but
  * `grpc.health.v1`. `node floorServer.js <certs dir>` binds a free port on 127.0.0.1, sends it
- * to the parent over IPC and serves until SIGTERM.
+ * to the parent over IPC and serves until SIGTERM or until the parent is gone.
  */
 async function serve(certsDir: string): Promise<void> {
   const strife = createStrifeServer({
@@ -14,9 +14,12 @@ async function serve(certsDir: string): Promise<void> {
     policy: { 'strife.v1.GatewayService': ['client'] },
   });
   const port = await strife.listen('127.0.0.1:0');
-  process.once('SIGTERM', () => {
+  const stop = (): void => {
     void strife.shutdown().finally(() => process.exit(0));
-  });
+  };
+  process.once('SIGTERM', stop);
+  // The parent died without stopping us (e.g. it was killed): do not outlive it.
+  process.once('disconnect', stop);
   process.send?.(port);
 }
 
