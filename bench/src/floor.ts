@@ -1,12 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createStrifeChannel, createStrifeClient, HealthDefinition } from '@strife/runtime';
 import { createTestCluster } from '@strife/testkit';
 import { ClientError, Status, type Channel } from 'nice-grpc';
 import { cpuBetween, type CpuUse, machineBetween, type MachineUse, sampleCpu } from './cpu';
 import { Progress, type ProgressStream, status } from './progress';
-import { loadAverage, type RunInfo } from './report';
+import { loadAverage, machineLine, runLines, type RunInfo } from './report';
 import { type LatencySummary, summarize } from './stats';
 
 const SERVER = 'server';
@@ -165,8 +166,7 @@ export function formatFloorHeader(info: RunInfo): string {
     : `${o.concurrency} clients on ${o.channels} channels`;
   return [
     `Strife transport floor  ${info.date}`,
-    `command   ${info.command}`,
-    `machine   ${info.machine.cores} cores, ${info.machine.cpu}, Node ${info.machine.node}, load ${info.loadBefore.join(' ')}`,
+    ...runLines(info),
     `server    one process: Strife's gRPC server (mTLS, peer-role check, call logging at warn,`,
     `          error table) answering grpc.health.v1 Check with nothing behind it`,
     `load      ${load}, client certificate, as Pay is called`,
@@ -194,7 +194,7 @@ export function formatFloorResult(r: FloorResult): string {
         return `  ${c.name.padEnd(16)}${share.padStart(10)}${ms(r.cost.byProcess[i]?.ms ?? null)}`;
       }),
       `  ${'both ends'.padEnd(16)}${''.padStart(10)}${ms(r.cost.totalMs)}  = at most ${ceiling} calls/s on ${r.machine.cores} cores doing nothing else`,
-      `machine     ${r.machineUse.busyPercent === null ? '?' : r.machineUse.busyPercent.toFixed(0)}% of all cores busy; others used ${r.machineUse.otherCores === null ? '?' : r.machineUse.otherCores.toFixed(2)} cores; load ${r.loadAfter.join(' ')}`,
+      machineLine(r.machineUse, r.loadAfter),
     ].join('\n') + '\n'
   );
 }
@@ -227,8 +227,4 @@ function stop(server: ChildProcess): Promise<void> {
     });
     server.kill('SIGTERM');
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

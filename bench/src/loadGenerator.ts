@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AbortReason, abortReasonToJSON, PaymentStatus } from '@strife/protocol';
 import { ClientError, Metadata, Status } from 'nice-grpc';
 import type { GatewayClient } from './cluster';
@@ -148,8 +149,4 @@ function classify(status: PaymentStatus | undefined, reason: AbortReason | undef
 function statusName(err: unknown): string {
   if (err instanceof ClientError) return Status[err.code];
   return err instanceof Error ? `${err.name} (not a gRPC status)` : 'unknown error';
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

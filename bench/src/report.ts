@@ -67,8 +67,7 @@ export function formatHeader(info: RunInfo): string {
   const crossBank = Math.round((1 - o.sameBank) * 100);
   return [
     `Strife benchmark  ${info.date}`,
-    `command   ${info.command}`,
-    `machine   ${info.machine.cores} cores, ${info.machine.cpu}, Node ${info.machine.node}, load ${info.loadBefore.join(' ')}`,
+    ...runLines(info),
     `cluster   txid, ICICI, SBI, gateway as processes; every party durable (SQLite WAL, synchronous=FULL)`,
     `logging   services at LOG_LEVEL=${info.serviceLogLevel}: at info every call logs a line, a measurable cost`,
     `load      ${mode}; ${o.accounts} accounts; ${crossBank}% cross-bank; amounts 1.00-10.00`,
@@ -98,13 +97,28 @@ export function formatResult(r: BenchResult): string {
     ...r.threads.map(
       (t) => `  ${t.name.padEnd(16)}${share(t.running, 8)}${share(t.disk, 13)}${share(t.idle, 13)}`,
     ),
-    `machine     ${r.machineUse.busyPercent === null ? '?' : r.machineUse.busyPercent.toFixed(0)}% of all cores busy; others used ${r.machineUse.otherCores === null ? '?' : r.machineUse.otherCores.toFixed(2)} cores; load ${r.loadAfter.join(' ')}`,
+    machineLine(r.machineUse, r.loadAfter),
   ];
   if (r.profiles !== null) lines.push(...profileLines(r.profiles, r.profileDir ?? ''));
   if (r.deadServices.length > 0) lines.push(`DIED        ${r.deadServices.join(', ')}`);
   lines.push(...checkLines(r.check));
   if (r.keptDir) lines.push(`kept        ${r.keptDir} (logs and books)`);
   return lines.join('\n') + '\n';
+}
+
+/** The command and the machine it ran on, for a run's header. */
+export function runLines(info: RunInfo): string[] {
+  return [
+    `command   ${info.command}`,
+    `machine   ${info.machine.cores} cores, ${info.machine.cpu}, Node ${info.machine.node}, load ${info.loadBefore.join(' ')}`,
+  ];
+}
+
+/** How busy the machine was over the window, and how much of that was not ours. */
+export function machineLine(use: MachineUse, loadAfter: readonly number[]): string {
+  const busy = use.busyPercent === null ? '?' : use.busyPercent.toFixed(0);
+  const others = use.otherCores === null ? '?' : use.otherCores.toFixed(2);
+  return `machine     ${busy}% of all cores busy; others used ${others} cores; load ${loadAfter.join(' ')}`;
 }
 
 /** A result as one JSON object: bigints as strings, fractions to three decimals. */

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { finalCheck, uncheckable } from './check';
 import { BenchCluster, type BankClient } from './cluster';
 import { cpuBetween, machineBetween, sampleCpu, type Watched } from './cpu';
@@ -114,8 +115,4 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
     process.removeListener('SIGTERM', onSignal);
     await cluster.stop(keep);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
