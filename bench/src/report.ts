@@ -1,5 +1,5 @@
 import { cpus, loadavg } from 'node:os';
-import { formatAmount } from '@strife/protocol';
+import { formatAmount } from '@strife/domain';
 import type { CheckResult } from './check';
 import type { CpuUse, MachineUse } from './cpu';
 import type { BenchOptions } from './options';

@@ -1,4 +1,5 @@
-import { AbortReason, formatAmount, LegState, type Payment, PaymentStatus } from '@strife/protocol';
+import { formatAmount } from '@strife/domain';
+import { AbortReason, LegState, type Payment, PaymentStatus } from '@strife/protocol';
 import { type SeedAccount, type SeedUser, TestSystem } from '@strife/testkit';
 import { audit, legsOf } from './books';
 import { between, pick, seededRandom } from './rng';

@@ -1,9 +1,7 @@
 import type { Ledger, LegName, Vote } from '@strife/ledger';
+import { ACCOUNT_NO, formatAmount, InvalidArgument } from '@strife/domain';
 import {
-  ACCOUNT_NO,
   type BankServiceImplementation,
-  formatAmount,
-  InvalidArgument,
   Leg,
   type LegOperation,
   type LegOperationResult,

@@ -1,6 +1,6 @@
 import type { LegName, LegRecord as LedgerLeg, Vote as LedgerVote } from '@strife/ledger';
+import { InvalidArgument } from '@strife/domain';
 import {
-  InvalidArgument,
   Leg,
   type LegRecord,
   LegState,

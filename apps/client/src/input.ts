@@ -7,7 +7,7 @@ import {
   InvalidArgument,
   parseAccountAddress,
   parseAmount,
-} from '@strife/protocol';
+} from '@strife/domain';
 import { usageError } from './exitCodes';
 import { uuidv7 } from './uuidv7';
 

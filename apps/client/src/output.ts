@@ -1,5 +1,5 @@
 import { ConfigError } from '@strife/runtime';
-import { InvalidArgument } from '@strife/protocol';
+import { InvalidArgument } from '@strife/domain';
 import { CliError, EXIT, type ExitCode } from './exitCodes';
 
 export type Json = string | number | boolean | null | readonly Json[] | JsonObject;

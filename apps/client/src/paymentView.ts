@@ -1,4 +1,5 @@
-import { formatAmount, type Payment, PaymentStatus } from '@strife/protocol';
+import { formatAmount } from '@strife/domain';
+import { type Payment, PaymentStatus } from '@strife/protocol';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { JsonObject, Result } from './output';
 import type { Outcome, QueuedPayment } from './queue';

@@ -1,4 +1,5 @@
-import { BankServiceDefinition, DependencyUnavailable, Internal } from '@strife/protocol';
+import { DependencyUnavailable, Internal } from '@strife/domain';
+import { BankServiceDefinition } from '@strife/protocol';
 import {
   createStrifeChannel,
   createStrifeClient,

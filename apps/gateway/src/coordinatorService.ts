@@ -1,10 +1,6 @@
 import type { Coordinator, DecisionLog } from '@strife/coordinator';
-import {
-  type CoordinatorServiceImplementation,
-  Decision,
-  InvalidArgument,
-  NotAuthorized,
-} from '@strife/protocol';
+import { InvalidArgument, NotAuthorized } from '@strife/domain';
+import { type CoordinatorServiceImplementation, Decision } from '@strife/protocol';
 import { type CallLogContext, peerIdentity } from '@strife/runtime';
 
 /**

@@ -1,9 +1,5 @@
-import {
-  formatAccountAddress,
-  type GatewayServiceImplementation,
-  NotAuthorized,
-  parseAccountAddress,
-} from '@strife/protocol';
+import { formatAccountAddress, NotAuthorized, parseAccountAddress } from '@strife/domain';
+import { type GatewayServiceImplementation } from '@strife/protocol';
 import type { CallLogContext } from '@strife/runtime';
 import { type AuthContext, signedIn } from './auth/authMiddleware';
 import type { AuthService } from './auth/authService';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ACCOUNT_NO } from '@strife/protocol';
+import { ACCOUNT_NO } from '@strife/domain';
 import { ConfigError } from '@strife/runtime';
 import { z } from 'zod';
 import { hashPassword } from './auth/passwords';

@@ -3,7 +3,7 @@ import {
   TooManyAttempts,
   Unauthenticated,
   UsernameTaken,
-} from '@strife/protocol';
+} from '@strife/domain';
 import { AuthService } from '../src/auth/authService';
 import { SqliteLoginFailures } from '../src/auth/loginThrottle';
 import { SqliteSessionStore } from '../src/auth/sessionStore';

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BankServiceDefinition, formatAmount } from '@strife/protocol';
+import { formatAmount } from '@strife/domain';
+import { BankServiceDefinition } from '@strife/protocol';
 import {
   createStrifeChannel,
   createStrifeClient,

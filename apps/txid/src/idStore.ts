@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { InvalidArgument } from '@strife/protocol';
+import { InvalidArgument } from '@strife/domain';
 import { openDurableDatabase } from '@strife/sqlite';
 
 /** Largest block one Lease may take. */

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Internal } from '@strife/protocol';
+import { Internal } from '@strife/domain';
 import type { DecisionLog, LogRecord } from './decisionLog';
 import { CoordinatorClosed, TransactionMismatch } from './errors';
 import type { CoordinatorEvent } from './events';

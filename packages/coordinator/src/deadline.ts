@@ -1,4 +1,4 @@
-import { Timeout } from '@strife/protocol';
+import { Timeout } from '@strife/domain';
 import type { Clock } from './clock';
 
 /**

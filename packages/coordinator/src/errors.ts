@@ -1,4 +1,4 @@
-import { DependencyUnavailable, Internal } from '@strife/protocol';
+import { DependencyUnavailable, Internal } from '@strife/domain';
 
 /**
  * The coordinator was closed (the process is shutting down); nothing more is written or sent by

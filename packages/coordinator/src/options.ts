@@ -1,4 +1,4 @@
-import { InvalidArgument } from '@strife/protocol';
+import { InvalidArgument } from '@strife/domain';
 import { systemClock, type Clock } from './clock';
 import type { DecisionLog } from './decisionLog';
 import type { CoordinatorEvent } from './events';

@@ -1,4 +1,4 @@
-import { DependencyUnavailable } from '@strife/protocol';
+import { DependencyUnavailable } from '@strife/domain';
 import { withDeadline } from './deadline';
 import { persist, type RetryPolicy } from './retry';
 import type { Decision, Leg, Participant } from './types';

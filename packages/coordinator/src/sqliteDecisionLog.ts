@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { Internal } from '@strife/protocol';
+import { Internal } from '@strife/domain';
 import { GroupCommit, openDurableDatabase } from '@strife/sqlite';
 import type { DecisionLog, LogRecord } from './decisionLog';
 import { TransactionMismatch } from './errors';

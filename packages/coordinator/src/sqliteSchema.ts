@@ -1,4 +1,4 @@
-import { Internal } from '@strife/protocol';
+import { Internal } from '@strife/domain';
 import type { LogRecord, LogState } from './decisionLog';
 import type { AbortCause, Decision, Leg, LegKind } from './types';
 

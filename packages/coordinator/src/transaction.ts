@@ -1,4 +1,4 @@
-import { InvalidArgument } from '@strife/protocol';
+import { InvalidArgument } from '@strife/domain';
 import type { Leg, LegKind, Transaction } from './types';
 
 const MAX_INT64 = (1n << 63n) - 1n;

@@ -1,4 +1,4 @@
-import { LegStateConflict, UnknownLeg } from '@strife/protocol';
+import { LegStateConflict, UnknownLeg } from '@strife/domain';
 import type { Leg, LegKind, Participant, Transaction, Vote } from '../src';
 
 /**

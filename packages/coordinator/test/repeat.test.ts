@@ -1,4 +1,4 @@
-import { InvalidArgument } from '@strife/protocol';
+import { InvalidArgument } from '@strife/domain';
 import { Coordinator, CoordinatorClosed, SqliteDecisionLog, TransactionMismatch } from '../src';
 import { FAST, credit, debit, payment, world } from './harness';
 import { ManualClock } from './manualClock';

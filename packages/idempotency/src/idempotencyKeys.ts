@@ -1,4 +1,4 @@
-import { assertIdempotencyKey, IdempotencyKeyReused, RequestInFlight } from '@strife/protocol';
+import { assertIdempotencyKey, IdempotencyKeyReused, RequestInFlight } from '@strife/domain';
 import type { Fingerprint, KeyRecord } from './record';
 import type { IdempotencyStore } from './store';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IdempotencyKeyReused, InvalidArgument, RequestInFlight } from '@strife/protocol';
+import { IdempotencyKeyReused, InvalidArgument, RequestInFlight } from '@strife/domain';
 import {
   IdempotencyKeys,
   SqliteIdempotencyStore,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { IdempotencyKeyReused, Internal, UnknownAccount } from '@strife/protocol';
+import { IdempotencyKeyReused, Internal, UnknownAccount } from '@strife/domain';
 import type { Now } from './clock';
 import { toAccountView } from './rows';
 import type { Statements } from './statements';

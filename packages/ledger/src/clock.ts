@@ -1,4 +1,4 @@
-import { Internal } from '@strife/protocol';
+import { Internal } from '@strife/domain';
 
 /** The current time in whole milliseconds since the epoch, as stored in the ledger. */
 export type Now = () => bigint;

@@ -1,4 +1,4 @@
-import { INT64_MAX, InvalidArgument } from '@strife/protocol';
+import { INT64_MAX, InvalidArgument } from '@strife/domain';
 
 const PREFIX = 'seq:';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { InvalidArgument } from '@strife/protocol';
+import { InvalidArgument } from '@strife/domain';
 import { GroupCommit } from '@strife/sqlite';
 import { AccountBook } from './accountBook';
 import { nowFrom } from './clock';
@@ -29,7 +29,7 @@ import { assertBigint } from './validate';
  * A bank's books on SQLite: accounts, holds and the two-phase-commit participant log. Every
  * method is synchronous and runs in one SQLite transaction that is durable (WAL,
  * `synchronous=FULL`) before it returns, unless it runs inside `grouped`, which shares one
- * durable transaction among many operations. Domain failures throw `@strife/protocol` errors;
+ * durable transaction among many operations. Domain failures throw `@strife/domain` errors;
  * Prepare refusals are NO votes, not errors. One `Ledger` per file; close it when done.
  */
 export class Ledger {

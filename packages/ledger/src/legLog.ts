@@ -1,4 +1,4 @@
-import { INT64_MAX, InvalidArgument } from '@strife/protocol';
+import { INT64_MAX, InvalidArgument } from '@strife/domain';
 import type { Now } from './clock';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toLegRecord } from './rows';

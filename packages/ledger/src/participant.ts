@@ -6,7 +6,7 @@ import {
   LegMismatch,
   LegStateConflict,
   UnknownLeg,
-} from '@strife/protocol';
+} from '@strife/domain';
 import type { Now } from './clock';
 import { legName, legState, voteReason, type LegRow } from './rows';
 import type { Statements } from './statements';

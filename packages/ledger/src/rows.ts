@@ -1,4 +1,4 @@
-import { Internal } from '@strife/protocol';
+import { Internal } from '@strife/domain';
 import type { AccountView, LegName, LegRecord, LegState, VoteNoReason } from './types';
 
 /** An `accounts` row as read with safe integers. */

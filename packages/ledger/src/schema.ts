@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { Internal } from '@strife/protocol';
+import { Internal } from '@strife/domain';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append

@@ -1,4 +1,4 @@
-import { InvalidArgument, parseAmount } from '@strife/protocol';
+import { InvalidArgument, parseAmount } from '@strife/domain';
 import type { SeedRow } from './types';
 import { assertAccountNo, requireText } from './validate';
 

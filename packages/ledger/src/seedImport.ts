@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { InvalidArgument } from '@strife/protocol';
+import { InvalidArgument } from '@strife/domain';
 import type { Now } from './clock';
 import type { Statements } from './statements';
 import type { SeedRow } from './types';

@@ -48,7 +48,7 @@ export interface LegRecord {
 export interface LegRequest {
   /** 1..INT64_MAX; otherwise `InvalidArgument('txid')`. */
   readonly txid: bigint;
-  /** Digits, as `ACCOUNT_NO` in `@strife/protocol`; otherwise `InvalidArgument('accountNo')`. */
+  /** Digits, as `ACCOUNT_NO` in `@strife/domain`; otherwise `InvalidArgument('accountNo')`. */
   readonly accountNo: string;
   /** Minor units; outside 1..INT64_MAX is a NO vote (`INVALID_AMOUNT`), not an error. */
   readonly amount: bigint;

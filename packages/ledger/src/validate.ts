@@ -1,4 +1,4 @@
-import { ACCOUNT_NO, INT64_MAX, InvalidArgument } from '@strife/protocol';
+import { ACCOUNT_NO, INT64_MAX, InvalidArgument } from '@strife/domain';
 import type { LegName } from './types';
 
 /** Longest request id or holder name the ledger stores. */

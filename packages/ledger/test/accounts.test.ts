@@ -1,4 +1,4 @@
-import { IdempotencyKeyReused, INT64_MAX, InvalidArgument, UnknownAccount } from '@strife/protocol';
+import { IdempotencyKeyReused, INT64_MAX, InvalidArgument, UnknownAccount } from '@strife/domain';
 import { Ledger } from '../src';
 import { seededLedger, thrown } from './helpers';
 

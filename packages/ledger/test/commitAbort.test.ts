@@ -1,4 +1,4 @@
-import { InvalidArgument, LegStateConflict, UnknownLeg } from '@strife/protocol';
+import { InvalidArgument, LegStateConflict, UnknownLeg } from '@strife/domain';
 import type { Ledger, LegName } from '../src';
 import { allLegs, manualClock, seededLedger, snapshot, thrown } from './helpers';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { LegMismatch } from '@strife/protocol';
+import { LegMismatch } from '@strife/domain';
 import { Ledger } from '../src';
 import { SEED, tempDir } from './helpers';
 

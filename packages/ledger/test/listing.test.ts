@@ -1,4 +1,4 @@
-import { InvalidArgument } from '@strife/protocol';
+import { InvalidArgument } from '@strife/domain';
 import type { Ledger, LegRecord } from '../src';
 import { allLegs, manualClock, seededLedger, thrown } from './helpers';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Internal } from '@strife/protocol';
+import { Internal } from '@strife/domain';
 import { Ledger } from '../src';
 import { openDatabase } from '../src/database';
 import { allLegs, manualClock, rawExec, SEED, snapshot, tempDir, thrown } from './helpers';

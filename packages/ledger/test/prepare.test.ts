@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { INT64_MAX, InvalidArgument, LegMismatch } from '@strife/protocol';
+import { INT64_MAX, InvalidArgument, LegMismatch } from '@strife/domain';
 import { Ledger, type LegRequest } from '../src';
 import { allLegs, rawExec, SEED, seededLedger, snapshot, tempDir, thrown } from './helpers';
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgument } from '@strife/protocol';
+import { InvalidArgument } from '@strife/domain';
 import { Ledger } from '../src';
 import { SEED, seededLedger, tempDir, thrown } from './helpers';
 

@@ -12,7 +12,7 @@ export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from '.
 export { ROLES, formatIdentity, type Role, type PeerIdentity } from './tls/identity';
 export { loadTlsMaterial, certFiles, type TlsMaterial } from './tls/credentials';
 export { peerIdentity, HEALTH_SERVICE, type PeerPolicy } from './tls/peerPolicy';
-export { isUnexpectedError, STATUS_BY_CODE, toServerError } from './middleware/errorStatus';
+export { isUnexpectedError, GRPC_STATUS_BY_CODE, toServerError } from './middleware/errorStatus';
 export type { CallLog, CallLogContext } from './middleware/callLogging';
 export { createStrifeServer, type StrifeServer, type StrifeServerOptions } from './server';
 export { createStrifeChannel, createStrifeClient, type StrifeChannelOptions } from './client';

@@ -1,4 +1,4 @@
-import { DependencyUnavailable } from '@strife/protocol';
+import { DependencyUnavailable } from '@strife/domain';
 
 export interface IdBlock {
   readonly first: bigint;

@@ -1,54 +1,54 @@
-import * as protocol from '@strife/protocol';
-import {
-  ERROR_CODES,
-  InsufficientFunds,
-  InvalidArgument,
-  StrifeError,
-  TxIdServiceDefinition,
-} from '@strife/protocol';
+import * as domain from '@strife/domain';
+import { ERROR_CODES, InsufficientFunds, InvalidArgument, StrifeError } from '@strife/domain';
+import { TxIdServiceDefinition } from '@strife/protocol';
 import { ServerError, Status } from 'nice-grpc-common';
-import { createStrifeChannel, createStrifeClient, STATUS_BY_CODE, toServerError } from '../src';
+import {
+  createStrifeChannel,
+  createStrifeClient,
+  GRPC_STATUS_BY_CODE,
+  toServerError,
+} from '../src';
 import { capturingLogger, txidPolicyServer } from './helpers';
 
-/** Every class `@strife/protocol` exports that is a concrete domain error. */
-const errorClasses = Object.values(protocol).filter(
+/** Every class `@strife/domain` exports that is a concrete domain error. */
+const errorClasses = Object.values(domain).filter(
   (value): value is typeof StrifeError =>
     typeof value === 'function' && value.prototype instanceof StrifeError,
 );
 
 describe('the error table', () => {
   it('maps every code to a status that is neither OK nor UNKNOWN', () => {
-    expect(Object.keys(STATUS_BY_CODE).sort()).toEqual([...ERROR_CODES].sort());
+    expect(Object.keys(GRPC_STATUS_BY_CODE).sort()).toEqual([...ERROR_CODES].sort());
     for (const code of ERROR_CODES) {
-      expect([Status.OK, Status.UNKNOWN]).not.toContain(STATUS_BY_CODE[code]);
+      expect([Status.OK, Status.UNKNOWN]).not.toContain(GRPC_STATUS_BY_CODE[code]);
     }
   });
 
   it('covers every exported error class, and each class has its own code', () => {
     const samples: StrifeError[] = [
       new InvalidArgument('amount', 'must be greater than zero'),
-      new protocol.UnknownAccount('SBI:9'),
+      new domain.UnknownAccount('SBI:9'),
       new InsufficientFunds('SBI:2001', 5n, 10n),
-      new protocol.UnknownLeg('7-debit'),
-      new protocol.LegStateConflict('7-debit', 'ABORTED', 'commit'),
-      new protocol.LegMismatch('7-debit', 'amount'),
-      new protocol.IdempotencyKeyReused('k1', ['amount']),
-      new protocol.RequestInFlight('k1'),
-      new protocol.UnknownPayment('k1'),
-      new protocol.Unauthenticated('session expired'),
-      new protocol.InvalidCredentials(),
-      new protocol.NotAuthorized('not your account'),
-      new protocol.PeerNotAllowed('client may not call BankService'),
-      new protocol.TooManyAttempts(60_000),
-      new protocol.UsernameTaken('alice'),
-      new protocol.DependencyUnavailable('bank SBI unavailable'),
-      new protocol.Timeout('prepare timed out'),
-      new protocol.Internal('books out of balance'),
+      new domain.UnknownLeg('7-debit'),
+      new domain.LegStateConflict('7-debit', 'ABORTED', 'commit'),
+      new domain.LegMismatch('7-debit', 'amount'),
+      new domain.IdempotencyKeyReused('k1', ['amount']),
+      new domain.RequestInFlight('k1'),
+      new domain.UnknownPayment('k1'),
+      new domain.Unauthenticated('session expired'),
+      new domain.InvalidCredentials(),
+      new domain.NotAuthorized('not your account'),
+      new domain.PeerNotAllowed('client may not call BankService'),
+      new domain.TooManyAttempts(60_000),
+      new domain.UsernameTaken('alice'),
+      new domain.DependencyUnavailable('bank SBI unavailable'),
+      new domain.Timeout('prepare timed out'),
+      new domain.Internal('books out of balance'),
     ];
     expect(samples.map((e) => e.constructor).sort()).toEqual([...errorClasses].sort());
     const codes = samples.map((e) => e.code);
     expect(new Set(codes).size).toBe(codes.length);
-    for (const code of codes) expect(STATUS_BY_CODE).toHaveProperty(code);
+    for (const code of codes) expect(GRPC_STATUS_BY_CODE).toHaveProperty(code);
   });
 
   it('keeps ServerErrors, maps domain errors, and hides everything else behind INTERNAL', () => {
@@ -60,7 +60,7 @@ describe('the error table', () => {
         details: 'amount: must be greater than zero',
       },
     );
-    expect(toServerError(new protocol.Internal('books out of balance by 5'))).toMatchObject({
+    expect(toServerError(new domain.Internal('books out of balance by 5'))).toMatchObject({
       code: Status.INTERNAL,
       details: 'internal error',
     });

@@ -1,4 +1,4 @@
-import { DependencyUnavailable } from '@strife/protocol';
+import { DependencyUnavailable } from '@strife/domain';
 import { TxIdLeaser, type IdBlock } from '../src';
 
 /** A fake TxId service: consecutive blocks, with switchable failure and a call count. */

@@ -1,4 +1,4 @@
-import { formatAmount } from '@strife/protocol';
+import { formatAmount } from '@strife/domain';
 import type { BackoffOptions } from '../backoff';
 import type { Context } from '../context';
 import { connectGateway } from '../gatewayClient';

@@ -1,4 +1,4 @@
-import { formatAmount } from '@strife/protocol';
+import { formatAmount } from '@strife/domain';
 import { Status } from 'nice-grpc';
 import { DEFAULT_BACKOFF } from '../backoff';
 import type { Context } from '../context';

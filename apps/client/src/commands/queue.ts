@@ -1,4 +1,4 @@
-import { formatAmount } from '@strife/protocol';
+import { formatAmount } from '@strife/domain';
 import type { Context } from '../context';
 import { ok, type Result } from '../output';
 

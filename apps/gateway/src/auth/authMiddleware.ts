@@ -1,4 +1,4 @@
-import { Unauthenticated } from '@strife/protocol';
+import { Unauthenticated } from '@strife/domain';
 import type { CallLogContext } from '@strife/runtime';
 import type { CallContext, ServerMiddleware } from 'nice-grpc-common';
 import type { AuthService, AuthUser } from './authService';

@@ -6,7 +6,7 @@ import {
   TooManyAttempts,
   Unauthenticated,
   UsernameTaken,
-} from '@strife/protocol';
+} from '@strife/domain';
 import {
   DEFAULT_THROTTLE,
   lockedForMs,

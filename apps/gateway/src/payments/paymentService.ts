@@ -8,7 +8,7 @@ import {
   NotAuthorized,
   parseAccountAddress,
   UnknownPayment,
-} from '@strife/protocol';
+} from '@strife/domain';
 import type { CallLog, Logger } from '@strife/runtime';
 import type { AuthUser } from '../auth/authService';
 import { describeAbort } from './abortReason';

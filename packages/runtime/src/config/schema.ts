@@ -1,4 +1,4 @@
-import { BANK_NAME } from '@strife/protocol';
+import { BANK_NAME } from '@strife/domain';
 import { z } from 'zod';
 
 const address = z

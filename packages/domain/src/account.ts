@@ -1,4 +1,5 @@
 import { InvalidArgument } from './errors';
+import { quote } from './quote';
 
 /** An account anywhere in the network: `BANK:ACCOUNT_NO`, e.g. `SBI:2001`. */
 export interface AccountAddress {
@@ -17,13 +18,13 @@ export function parseAccountAddress(text: string, field = 'account'): AccountAdd
   const parts = text.split(':');
   const [bank, accountNo] = parts;
   if (parts.length !== 2 || bank === undefined || accountNo === undefined) {
-    throw new InvalidArgument(field, `"${text}" is not an account like SBI:2001`);
+    throw new InvalidArgument(field, `${quote(text)} is not an account like SBI:2001`);
   }
   if (!BANK_NAME.test(bank)) {
-    throw new InvalidArgument(field, `"${bank}" is not a bank name (upper-case, like SBI)`);
+    throw new InvalidArgument(field, `${quote(bank)} is not a bank name (upper-case, like SBI)`);
   }
   if (!ACCOUNT_NO.test(accountNo)) {
-    throw new InvalidArgument(field, `"${accountNo}" is not an account number (1-20 digits)`);
+    throw new InvalidArgument(field, `${quote(accountNo)} is not an account number (1-20 digits)`);
   }
   return { bank, accountNo };
 }

@@ -1,3 +1,5 @@
+import { quote } from './quote';
+
 /**
  * Strife's domain errors. Each has a stable `code`; `@strife/runtime` maps every code to one gRPC
  * status through a total table, and the client maps the status back to permanent vs retryable.
@@ -50,7 +52,7 @@ export class InvalidArgument extends StrifeError {
 export class UnknownAccount extends StrifeError {
   readonly code = 'UNKNOWN_ACCOUNT';
   constructor(readonly account: string) {
-    super(`unknown account ${account}`);
+    super(`unknown account ${quote(account)}`);
   }
 }
 
@@ -69,7 +71,7 @@ export class InsufficientFunds extends StrifeError {
 export class UnknownLeg extends StrifeError {
   readonly code = 'UNKNOWN_LEG';
   constructor(readonly key: string) {
-    super(`unknown transaction leg ${key}`);
+    super(`unknown transaction leg ${quote(key)}`);
   }
 }
 
@@ -81,7 +83,7 @@ export class LegStateConflict extends StrifeError {
     readonly state: string,
     readonly attempted: string,
   ) {
-    super(`cannot ${attempted} leg ${key}: it is already ${state}`);
+    super(`cannot ${attempted} leg ${quote(key)}: it is already ${state}`);
   }
 }
 
@@ -92,7 +94,7 @@ export class LegMismatch extends StrifeError {
     readonly key: string,
     readonly field: string,
   ) {
-    super(`leg ${key} already exists with a different ${field}`);
+    super(`leg ${quote(key)} already exists with a different ${field}`);
   }
 }
 
@@ -104,7 +106,7 @@ export class IdempotencyKeyReused extends StrifeError {
     readonly fields: readonly string[],
   ) {
     super(
-      `idempotency key ${key} was used for a different request (${fields.join(', ')} ${fields.length === 1 ? 'differs' : 'differ'})`,
+      `idempotency key ${quote(key)} was used for a different request (${fields.join(', ')} ${fields.length === 1 ? 'differs' : 'differ'})`,
     );
   }
 }
@@ -114,7 +116,7 @@ export class RequestInFlight extends StrifeError {
   readonly code = 'REQUEST_IN_FLIGHT';
   constructor(readonly key: string) {
     super(
-      `a request with idempotency key ${key} is still in flight; retry later with the same key`,
+      `a request with idempotency key ${quote(key)} is still in flight; retry later with the same key`,
     );
   }
 }
@@ -122,7 +124,7 @@ export class RequestInFlight extends StrifeError {
 export class UnknownPayment extends StrifeError {
   readonly code = 'UNKNOWN_PAYMENT';
   constructor(readonly key: string) {
-    super(`no payment with key ${key}`);
+    super(`no payment with key ${quote(key)}`);
   }
 }
 
@@ -160,7 +162,7 @@ export class TooManyAttempts extends StrifeError {
 export class UsernameTaken extends StrifeError {
   readonly code = 'USERNAME_TAKEN';
   constructor(readonly username: string) {
-    super(`username ${username} is taken`);
+    super(`username ${quote(username)} is taken`);
   }
 }
 
@@ -177,3 +179,42 @@ export class Timeout extends StrifeError {
 export class Internal extends StrifeError {
   readonly code = 'INTERNAL';
 }
+
+/** gRPC status names, as in the gRPC spec; `@strife/runtime` turns them into status codes. */
+export type GrpcStatusName =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'PERMISSION_DENIED'
+  | 'RESOURCE_EXHAUSTED'
+  | 'FAILED_PRECONDITION'
+  | 'ABORTED'
+  | 'UNAUTHENTICATED'
+  | 'UNAVAILABLE'
+  | 'DEADLINE_EXCEEDED'
+  | 'INTERNAL';
+
+/**
+ * The one table from domain error code to gRPC status. It is total by type: adding a code to
+ * `ERROR_CODES` without a row here does not compile.
+ */
+export const STATUS_BY_CODE: { readonly [C in ErrorCode]: GrpcStatusName } = {
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  UNKNOWN_ACCOUNT: 'NOT_FOUND',
+  INSUFFICIENT_FUNDS: 'FAILED_PRECONDITION',
+  UNKNOWN_LEG: 'FAILED_PRECONDITION',
+  LEG_STATE_CONFLICT: 'FAILED_PRECONDITION',
+  LEG_MISMATCH: 'INVALID_ARGUMENT',
+  IDEMPOTENCY_KEY_REUSED: 'INVALID_ARGUMENT',
+  REQUEST_IN_FLIGHT: 'ABORTED',
+  UNKNOWN_PAYMENT: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'UNAUTHENTICATED',
+  NOT_AUTHORIZED: 'PERMISSION_DENIED',
+  PEER_NOT_ALLOWED: 'PERMISSION_DENIED',
+  TOO_MANY_ATTEMPTS: 'RESOURCE_EXHAUSTED',
+  USERNAME_TAKEN: 'ALREADY_EXISTS',
+  DEPENDENCY_UNAVAILABLE: 'UNAVAILABLE',
+  TIMEOUT: 'DEADLINE_EXCEEDED',
+  INTERNAL: 'INTERNAL',
+};

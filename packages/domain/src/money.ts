@@ -1,4 +1,5 @@
 import { InvalidArgument } from './errors';
+import { quote } from './quote';
 
 /** Largest amount an int64 field can carry, in minor units. */
 export const INT64_MAX = 9_223_372_036_854_775_807n;
@@ -16,13 +17,13 @@ const DECIMAL = /^(\d{1,19})(?:\.(\d{1,2}))?$/;
 export function parseAmount(text: string, field = 'amount'): bigint {
   const match = DECIMAL.exec(text);
   if (!match) {
-    throw new InvalidArgument(field, `"${text}" is not an amount like 100 or 100.50`);
+    throw new InvalidArgument(field, `${quote(text)} is not an amount like 100 or 100.50`);
   }
   const major = BigInt(match[1] ?? '0');
   const minor = BigInt((match[2] ?? '').padEnd(2, '0'));
   const value = major * MINOR_PER_MAJOR + minor;
   if (value > INT64_MAX) {
-    throw new InvalidArgument(field, `"${text}" is too large`);
+    throw new InvalidArgument(field, `${quote(text)} is too large`);
   }
   return value;
 }

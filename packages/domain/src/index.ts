@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './money';
+export * from './account';
+export * from './idempotencyKey';
+export * from './payment';
+export * from './quote';
