@@ -1,0 +1,4 @@
+import { stopTestServer } from './index';
+
+/** jest `globalTeardown: '@strife/postgres/jest-global-teardown'`: stops the run's server. */
+export default stopTestServer;
