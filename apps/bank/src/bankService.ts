@@ -1,101 +1,62 @@
-import type { Ledger, LegName, Vote } from '@strife/ledger';
-import { ACCOUNT_NO, formatAmount, InvalidArgument } from '@strife/domain';
 import {
-  type BankServiceImplementation,
-  Leg,
-  type LegOperation,
-  type LegOperationResult,
-} from '@strife/protocol';
-import {
-  type CallLog,
-  type CallLogContext,
-  type Failpoints,
-  isUnexpectedError,
-  type Logger,
-  toServerError,
-} from '@strife/runtime';
-import { legFromWire, legRecordToWire, legStateToWire, voteToWire } from './wire';
-
-/** Failpoints a bank honours, named by 2PC step. */
-export const BANK_FAILPOINTS = {
-  /** Before anything is logged for a Prepare: a bank that stalls or dies before voting. */
-  beforePrepare: 'bank.before-prepare',
-  /** PREPARED (and its hold) is durable, the vote is not yet sent. */
-  afterPrepareLog: 'bank.after-prepare-log',
-  /** The commit is durable, the acknowledgement is not yet sent. */
-  afterCommit: 'bank.after-commit',
-  /** The abort is durable, the acknowledgement is not yet sent. */
-  afterAbort: 'bank.after-abort',
-} as const;
+  assertAccountNo,
+  formatAmount,
+  Internal,
+  InvalidArgument,
+  MAX_LEG_OPERATIONS,
+} from '@strife/domain';
+import type { Ledger, TransactionPage } from '@strife/ledger';
+import type { BankServiceImplementation, LegOperation, LegOperationResult } from '@strife/protocol';
+import type { CallLog, CallLogContext, Failpoints, Logger } from '@strife/runtime';
+import { legOperations } from './legOperations';
+import { accountToWire, legRecordToWire } from './wire';
 
 const MAX_PAGE = 1000;
-/** Most operations one ApplyLegs request may carry. */
-export const MAX_LEG_OPERATIONS = 4096;
+/** Longest page token accepted; the ledger's cursors are far shorter. */
+const MAX_PAGE_TOKEN = 64;
 
-type PrepareRequest = { txid: bigint; accountNo: string; amount: bigint };
+type Answer = Exclude<keyof LegOperationResult, 'error'>;
+
+const NO_LOG: CallLog = { annotate: () => undefined };
 
 /**
- * The Bank gRPC service over one ledger. NO votes are answers, not errors. Every write goes
- * through the ledger's group commit, so concurrent calls, and the operations of one ApplyLegs
- * request, share a transaction and its fsync; each is answered only once it is durable.
+ * The Bank gRPC service over one ledger. NO votes are answers, not errors. Every 2PC operation,
+ * whether it arrives alone or in an ApplyLegs batch, runs through `legOperations`; every write
+ * goes through the ledger's group commit, so concurrent calls share a transaction and its fsync,
+ * each answered only once it is durable.
  */
 export function bankService(
   ledger: Ledger,
   failpoints: Failpoints,
   logger: Logger,
 ): BankServiceImplementation<CallLogContext> {
-  const prepare = async (leg: LegName, request: PrepareRequest) => {
-    await failpoints.hit(BANK_FAILPOINTS.beforePrepare);
-    const vote = await ledger.grouped(() =>
-      leg === 'debit' ? ledger.prepareDebit(request) : ledger.prepareCredit(request),
-    );
-    await failpoints.hit(BANK_FAILPOINTS.afterPrepareLog);
-    return vote;
-  };
-  const commit = async (request: { txid: bigint; leg: Leg }) => {
-    const leg = legFromWire(request.leg);
-    const state = await ledger.grouped(() => ledger.commit(request.txid, leg));
-    await failpoints.hit(BANK_FAILPOINTS.afterCommit);
-    return { state: legStateToWire(state) };
-  };
-  const abort = async (request: { txid: bigint; leg: Leg }) => {
-    const leg = legFromWire(request.leg);
-    const state = await ledger.grouped(() => ledger.abort(request.txid, leg));
-    await failpoints.hit(BANK_FAILPOINTS.afterAbort);
-    return { state: legStateToWire(state) };
-  };
-  const annotatePrepare = (log: CallLog, leg: LegName, request: PrepareRequest): void => {
-    log.annotate({
-      txid: request.txid.toString(),
-      leg,
-      account: request.accountNo,
-      amount: formatAmount(request.amount),
-    });
-  };
-  const annotateVote = (log: CallLog, vote: Vote): void => {
-    log.annotate(vote.vote === 'YES' ? { vote: 'YES' } : { vote: 'NO', reason: vote.reason });
-  };
+  const operations = legOperations(ledger, failpoints, logger);
 
-  /** One ApplyLegs operation, answered as its own RPC would be, its error included. */
-  const apply = async (operation: LegOperation): Promise<LegOperationResult> => {
-    try {
-      if (operation.prepareDebit) {
-        return { prepareDebit: voteToWire(await prepare('debit', operation.prepareDebit)) };
-      }
-      if (operation.prepareCredit) {
-        return { prepareCredit: voteToWire(await prepare('credit', operation.prepareCredit)) };
-      }
-      if (operation.commit) return { commit: await commit(operation.commit) };
-      if (operation.abort) return { abort: await abort(operation.abort) };
-      throw new InvalidArgument('operations', 'an operation names none of its kinds');
-    } catch (error) {
-      const { code, details } = toServerError(error);
-      if (isUnexpectedError(error)) {
-        logger.error({ err: error }, 'unexpected error in a leg operation');
-      }
-      return { error: { code, message: details } };
-    }
-  };
+  /** A unary 2PC RPC: the ApplyLegs operation it is, its error thrown as the RPC's own. */
+  async function unary<K extends Answer>(
+    operation: LegOperation,
+    answer: K,
+    log: CallLog,
+  ): Promise<NonNullable<LegOperationResult[K]>> {
+    const result = await operations.applyOrThrow(operation, log);
+    const value = result[answer];
+    if (value === undefined) throw new Internal(`a ${answer} operation answered something else`);
+    return value;
+  }
+
+  /**
+   * One ApplyLegs operation, with its own debug line carrying the fields a unary call's line
+   * would (the ApplyLegs call's line carries only the count).
+   */
+  async function applyLogged(operation: LegOperation): Promise<LegOperationResult> {
+    if (!logger.isLevelEnabled('debug')) return operations.apply(operation, NO_LOG);
+    const fields: Record<string, unknown> = {};
+    const result = await operations.apply(operation, {
+      annotate: (more) => Object.assign(fields, more),
+    });
+    logger.debug(fields, 'leg operation');
+    return result;
+  }
 
   return {
     async openAccount(request, context) {
@@ -110,40 +71,21 @@ export function bankService(
         account: account.accountNo,
         amount: formatAmount(request.initialDeposit),
       });
-      return { account };
+      return { account: accountToWire(account) };
     },
 
     getAccount(request, context) {
+      assertAccountNo(request.accountNo, 'account_no');
       context.callLog.annotate({ account: request.accountNo });
-      if (!ACCOUNT_NO.test(request.accountNo)) {
-        throw new InvalidArgument('account_no', `"${request.accountNo}" is not an account number`);
-      }
-      return Promise.resolve({ account: ledger.getAccount(request.accountNo) });
+      return Promise.resolve({ account: accountToWire(ledger.getAccount(request.accountNo)) });
     },
 
-    async prepareDebit(request, { callLog }) {
-      annotatePrepare(callLog, 'debit', request);
-      const vote = await prepare('debit', request);
-      annotateVote(callLog, vote);
-      return voteToWire(vote);
-    },
-
-    async prepareCredit(request, { callLog }) {
-      annotatePrepare(callLog, 'credit', request);
-      const vote = await prepare('credit', request);
-      annotateVote(callLog, vote);
-      return voteToWire(vote);
-    },
-
-    commit(request, { callLog }) {
-      callLog.annotate({ txid: request.txid.toString(), leg: legFromWire(request.leg) });
-      return commit(request);
-    },
-
-    abort(request, { callLog }) {
-      callLog.annotate({ txid: request.txid.toString(), leg: legFromWire(request.leg) });
-      return abort(request);
-    },
+    prepareDebit: (request, { callLog }) =>
+      unary({ prepareDebit: request }, 'prepareDebit', callLog),
+    prepareCredit: (request, { callLog }) =>
+      unary({ prepareCredit: request }, 'prepareCredit', callLog),
+    commit: (request, { callLog }) => unary({ commit: request }, 'commit', callLog),
+    abort: (request, { callLog }) => unary({ abort: request }, 'abort', callLog),
 
     async applyLegs(request, { callLog }) {
       const { operations } = request;
@@ -151,22 +93,44 @@ export function bankService(
       if (operations.length > MAX_LEG_OPERATIONS) {
         throw new InvalidArgument('operations', `at most ${MAX_LEG_OPERATIONS} per request`);
       }
-      return { results: await Promise.all(operations.map(apply)) };
+      return { results: await Promise.all(operations.map(applyLogged)) };
     },
 
     listTransactions(request) {
       if (request.pageSize > MAX_PAGE) {
         throw new InvalidArgument('page_size', `must be at most ${MAX_PAGE}`);
       }
-      const page = ledger.listTransactions({
-        accountNo: request.accountNo || undefined,
-        limit: request.pageSize || undefined,
-        cursor: request.pageToken || undefined,
-      });
+      if (request.accountNo !== '') assertAccountNo(request.accountNo, 'account_no');
+      const page = listPage(ledger, request.accountNo, request.pageSize, request.pageToken);
       return Promise.resolve({
         records: page.records.map(legRecordToWire),
         nextPageToken: page.nextCursor ?? '',
       });
     },
   };
+}
+
+/** A page of the ledger's log, a bad page token refused as `page_token`. */
+function listPage(
+  ledger: Ledger,
+  accountNo: string,
+  pageSize: number,
+  pageToken: string,
+): TransactionPage {
+  const badToken = () =>
+    new InvalidArgument(
+      'page_token',
+      `is not a token from a previous response (${pageToken.length} characters)`,
+    );
+  if (pageToken.length > MAX_PAGE_TOKEN) throw badToken();
+  try {
+    return ledger.listTransactions({
+      accountNo: accountNo || undefined,
+      limit: pageSize || undefined,
+      cursor: pageToken || undefined,
+    });
+  } catch (err) {
+    if (err instanceof InvalidArgument && err.field === 'cursor') throw badToken();
+    throw err;
+  }
 }

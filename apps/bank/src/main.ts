@@ -1,11 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ledger } from '@strife/ledger';
-import { BankServiceDefinition, CoordinatorServiceDefinition, Decision } from '@strife/protocol';
+import {
+  BankServiceDefinition,
+  CoordinatorServiceDefinition,
+  decisionFromWire,
+} from '@strife/protocol';
 import {
   bankCertName,
   bankFromEnv,
   createLogger,
+  gatewayAddresses,
   createStrifeChannel,
   createStrifeClient,
   createStrifeServer,
@@ -39,7 +44,8 @@ runMain('bank', async () => {
   });
   strife.server.add(BankServiceDefinition, bankService(ledger, failpoints, logger));
 
-  const gatewayChannel = createStrifeChannel(config.gateway.address, {
+  // Any live gateway instance answers from the shared decision log.
+  const gatewayChannel = createStrifeChannel(gatewayAddresses(config), {
     tls,
     expect: { role: 'gateway' },
   });
@@ -53,11 +59,10 @@ runMain('bank', async () => {
     logger,
     inDoubtAfterMs: config.recovery.inDoubtAfterMs,
     intervalMs: config.recovery.intervalMs,
+    // An answer this build cannot read is InvalidArgument('decision'): that txid is skipped.
     resolve: async (txid) => {
       const { decision } = await coordinator.resolveTransaction({ txid });
-      if (decision === Decision.DECISION_COMMIT) return 'COMMIT';
-      if (decision === Decision.DECISION_ABORT) return 'ABORT';
-      throw new Error(`coordinator gave no decision for txid ${txid}`);
+      return decisionFromWire(decision);
     },
   });
 

@@ -175,7 +175,7 @@ describe('bank service', () => {
     });
     await expect(gateway.commit({ txid: 1n, leg: Leg.LEG_UNSPECIFIED })).rejects.toMatchObject({
       code: Status.INVALID_ARGUMENT,
-      details: 'leg: must be LEG_DEBIT or LEG_CREDIT',
+      details: 'leg: must be one of LEG_DEBIT, LEG_CREDIT, LEG_TRANSFER; got LEG_UNSPECIFIED',
     });
     await expect(
       gateway.prepareDebit({ txid: 0n, accountNo: '2001', amount: 1n }),
@@ -242,7 +242,12 @@ describe('bank service', () => {
         },
       },
       { error: { code: Status.FAILED_PRECONDITION, message: expect.any(String) as unknown } },
-      { error: { code: Status.INVALID_ARGUMENT, message: 'leg: must be LEG_DEBIT or LEG_CREDIT' } },
+      {
+        error: {
+          code: Status.INVALID_ARGUMENT,
+          message: 'leg: must be one of LEG_DEBIT, LEG_CREDIT, LEG_TRANSFER; got LEG_UNSPECIFIED',
+        },
+      },
       {
         error: {
           code: Status.INVALID_ARGUMENT,

@@ -10,6 +10,7 @@ import {
   createStrifeClient,
   createStrifeServer,
   formatIdentity,
+  gatewayAddresses,
   peerIdentity,
   type StrifeServer,
 } from '@strife/runtime';
@@ -31,7 +32,12 @@ describe('in-doubt recovery', () => {
 
   beforeAll(async () => {
     cluster = await createTestCluster({
-      banks: { SBI: [{ accountNo: '2001', holder: 'Bob', balance: '100.00' }] },
+      banks: {
+        SBI: [
+          { accountNo: '2001', holder: 'Bob', balance: '100.00' },
+          { accountNo: '2002', holder: 'Dave', balance: '0.00' },
+        ],
+      },
       prepareTimeoutMs: 100,
       recovery: { inDoubtAfterMs: 200, intervalMs: 50 },
     });
@@ -75,7 +81,7 @@ describe('in-doubt recovery', () => {
         });
       },
     });
-    await server.listen(cluster.config.gateway.address);
+    await server.listen(gatewayAddresses(cluster.config)[0] ?? '');
     return server;
   }
 
@@ -91,10 +97,18 @@ describe('in-doubt recovery', () => {
     await gateway().prepareDebit({ txid: 1n, accountNo: '2001', amount: 3000n });
     await gateway().prepareDebit({ txid: 2n, accountNo: '2001', amount: 2000n });
     await gateway().prepareCredit({ txid: 3n, accountNo: '2001', amount: 500n });
+    await gateway().applyLegs({
+      operations: [
+        {
+          prepareTransfer: { txid: 4n, fromAccountNo: '2001', toAccountNo: '2002', amount: 1000n },
+        },
+      ],
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 800));
     const stillInDoubt = await legStates();
     expect([...stillInDoubt.values()]).toEqual([
+      LegState.LEG_STATE_PREPARED,
       LegState.LEG_STATE_PREPARED,
       LegState.LEG_STATE_PREPARED,
       LegState.LEG_STATE_PREPARED,
@@ -106,6 +120,7 @@ describe('in-doubt recovery', () => {
         [1n, Decision.DECISION_COMMIT],
         [2n, Decision.DECISION_ABORT],
         [3n, Decision.DECISION_COMMIT],
+        [4n, Decision.DECISION_COMMIT],
       ]),
     );
     await until(
@@ -117,8 +132,11 @@ describe('in-doubt recovery', () => {
     expect(states.get(1n)).toBe(LegState.LEG_STATE_COMMITTED);
     expect(states.get(2n)).toBe(LegState.LEG_STATE_ABORTED);
     expect(states.get(3n)).toBe(LegState.LEG_STATE_COMMITTED);
+    expect(states.get(4n)).toBe(LegState.LEG_STATE_COMMITTED);
     const { account } = await gateway().getAccount({ accountNo: '2001' });
-    expect(account).toMatchObject({ balance: 10000n - 3000n + 500n, held: 0n });
+    expect(account).toMatchObject({ balance: 10000n - 3000n + 500n - 1000n, held: 0n });
+    const payee = await gateway().getAccount({ accountNo: '2002' });
+    expect(payee.account).toMatchObject({ balance: 1000n, held: 0n });
     expect(asked.every((a) => a.startsWith('bank/SBI:'))).toBe(true);
   });
 });

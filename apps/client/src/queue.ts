@@ -1,5 +1,5 @@
-import { chmodSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { migrate, type Migration, openDurableDatabase } from '@strife/sqlite';
 
 /** A payment waiting in the local queue for the gateway. */
 export interface QueuedPayment {
@@ -62,7 +62,13 @@ interface OutcomeRow {
   finished_at: number;
 }
 
-const SCHEMA = `
+/**
+ * The queue's schema steps (`migrate` in `@strife/sqlite`); append, never edit. Step 1 is the
+ * schema of every queue.db written before versioning, kept IF NOT EXISTS so that a user's
+ * existing file upgrades in place (test/queue.test.ts opens one).
+ */
+const QUEUE_MIGRATIONS: readonly Migration[] = [
+  `
 CREATE TABLE IF NOT EXISTS queued (
   username TEXT NOT NULL,
   key TEXT NOT NULL,
@@ -88,7 +94,8 @@ CREATE TABLE IF NOT EXISTS outcomes (
   finished_at INTEGER NOT NULL,
   PRIMARY KEY (username, key)
 ) STRICT;
-`;
+`,
+];
 
 /**
  * The durable offline queue and the outcomes of payments that left it, in one SQLite file.
@@ -100,15 +107,19 @@ CREATE TABLE IF NOT EXISTS outcomes (
 export class PaymentQueue {
   private constructor(private readonly db: Database.Database) {}
 
-  /** Opens (creating if needed) the queue at `file`. */
+  /**
+   * Opens (creating or upgrading if needed) the queue at `file`, readable by its owner only.
+   * @throws SchemaTooNew (from `@strife/sqlite`) for a file written by a newer strife.
+   */
   static open(file: string): PaymentQueue {
-    const db = new Database(file);
     // Private before WAL mode: SQLite gives the -wal and -shm files the main file's mode.
-    chmodSync(file, 0o600);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
+    const db = openDurableDatabase(file, { mode: 0o600 });
+    try {
+      migrate(db, QUEUE_MIGRATIONS, { name: file });
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     return new PaymentQueue(db);
   }
 

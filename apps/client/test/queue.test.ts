@@ -1,13 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SchemaTooNew } from '@strife/sqlite';
 import { PaymentQueue } from '../src/queue';
+
+const payment = { username: 'alice', key: 'k1', to: 'SBI:2001', amount: 1050n };
 
 describe('the offline queue', () => {
   let dir: string;
   let queue: PaymentQueue;
   const file = () => join(dir, 'queue.db');
-  const payment = { username: 'alice', key: 'k1', to: 'SBI:2001', amount: 1050n };
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'strife-queue-'));
@@ -83,5 +86,87 @@ describe('the offline queue', () => {
     expect(queue.outcome('alice', 'k1')).toEqual(outcome);
     expect(queue.outcome('bob', 'k1')).toBeUndefined();
     expect(queue.recordFailure('alice', 'k1', 'late', 4000, () => 1)).toBeUndefined();
+  });
+});
+
+describe('a queue.db written before schema versions', () => {
+  let dir: string;
+  const file = () => join(dir, 'queue.db');
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'strife-queue-old-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The schema every strife before versioning created, exactly as it created it. */
+  const PREVIOUS_SCHEMA = `
+    CREATE TABLE IF NOT EXISTS queued (
+      username TEXT NOT NULL, key TEXT NOT NULL, to_account TEXT NOT NULL, amount TEXT NOT NULL,
+      queued_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at INTEGER NOT NULL, last_error TEXT, PRIMARY KEY (username, key)
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS queued_due ON queued (next_attempt_at);
+    CREATE TABLE IF NOT EXISTS outcomes (
+      username TEXT NOT NULL, key TEXT NOT NULL, to_account TEXT NOT NULL, amount TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('COMMITTED', 'ABORTED')), txid TEXT,
+      reason TEXT NOT NULL, error_code TEXT, queued_at INTEGER NOT NULL,
+      finished_at INTEGER NOT NULL, PRIMARY KEY (username, key)
+    ) STRICT;
+  `;
+
+  function writePrevious(): void {
+    const db = new Database(file());
+    db.pragma('journal_mode = WAL');
+    db.exec(PREVIOUS_SCHEMA);
+    db.exec(`
+      INSERT INTO queued (username, key, to_account, amount, queued_at, attempts, next_attempt_at, last_error)
+        VALUES ('alice', 'k-old', 'SBI:2001', '1050', 1000, 3, 9000, 'gateway down');
+      INSERT INTO outcomes (username, key, to_account, amount, status, txid, reason, error_code,
+                            queued_at, finished_at)
+        VALUES ('alice', 'k-done', 'SBI:2002', '7', 'COMMITTED', '42', '', NULL, 500, 800);
+    `);
+    db.close();
+    chmodSync(file(), 0o644);
+  }
+
+  it('upgrades in place, keeping queued payments and outcomes, and becomes private', () => {
+    writePrevious();
+    const queue = PaymentQueue.open(file());
+    try {
+      expect(queue.list()).toEqual([
+        {
+          username: 'alice',
+          key: 'k-old',
+          to: 'SBI:2001',
+          amount: 1050n,
+          queuedAt: 1000,
+          attempts: 3,
+          nextAttemptAt: 9000,
+          lastError: 'gateway down',
+        },
+      ]);
+      expect(queue.outcome('alice', 'k-done')).toMatchObject({ status: 'COMMITTED', txid: 42n });
+      expect(queue.enqueue({ ...payment, key: 'k-new' }, 2000, 7000).state).toBe('added');
+    } finally {
+      queue.close();
+    }
+    const db = new Database(file(), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+    expect(statSync(file()).mode & 0o777).toBe(0o600);
+  });
+
+  it('is refused when a newer strife wrote it, and left as it is', () => {
+    writePrevious();
+    const db = new Database(file());
+    db.pragma('user_version = 9');
+    db.close();
+    expect(() => PaymentQueue.open(file())).toThrow(SchemaTooNew);
+    const after = new Database(file(), { readonly: true });
+    expect(after.prepare('SELECT COUNT(*) AS n FROM queued').get()).toEqual({ n: 1 });
+    after.close();
   });
 });

@@ -1,6 +1,18 @@
 import type Database from 'better-sqlite3';
 import { InvalidArgument } from '@strife/domain';
-import { openDurableDatabase } from '@strife/sqlite';
+import { migrate, type Migration, openDurableDatabase } from '@strife/sqlite';
+
+/**
+ * The store's schema steps (`migrate` in `@strife/sqlite`); append, never edit. Step 1 is the
+ * schema files had before versioning, written IF NOT EXISTS so that such a file upgrades in place.
+ */
+export const ID_STORE_MIGRATIONS: readonly Migration[] = [
+  `CREATE TABLE IF NOT EXISTS high_water (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     high INTEGER NOT NULL
+   );
+   INSERT OR IGNORE INTO high_water (id, high) VALUES (1, 0);`,
+];
 
 /** Largest block one Lease may take. */
 export const MAX_LEASE = 100_000;
@@ -21,12 +33,15 @@ export class IdStore {
   private readonly read: Database.Statement<[], { high: bigint }>;
   private readonly raise: Database.Statement<[bigint]>;
 
+  /** Opens (creating or upgrading) the store at `path`; refuses a file of a newer build. */
   constructor(path: string) {
     this.db = openDurableDatabase(path, { safeIntegers: true });
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS high_water (id INTEGER PRIMARY KEY CHECK (id = 1), high INTEGER NOT NULL)',
-    );
-    this.db.exec('INSERT OR IGNORE INTO high_water (id, high) VALUES (1, 0)');
+    try {
+      migrate(this.db, ID_STORE_MIGRATIONS, { name: `txid store ${path}` });
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.read = this.db.prepare('SELECT high FROM high_water WHERE id = 1');
     this.raise = this.db.prepare('UPDATE high_water SET high = ? WHERE id = 1');
   }

@@ -13,6 +13,16 @@ export const BANK_NAME = /^[A-Z][A-Z0-9]{0,15}$/;
 /** Account numbers are 1 to 20 digits. */
 export const ACCOUNT_NO = /^[0-9]{1,20}$/;
 
+/**
+ * Throws `InvalidArgument` naming `field` unless `accountNo` is an account number (1 to 20
+ * digits); the message quotes at most a short prefix of what was sent.
+ */
+export function assertAccountNo(accountNo: string, field = 'account_no'): void {
+  if (!ACCOUNT_NO.test(accountNo)) {
+    throw new InvalidArgument(field, `${quote(accountNo)} is not an account number (1-20 digits)`);
+  }
+}
+
 /** Parses `BANK:ACCOUNT_NO`; throws `InvalidArgument` naming `field` when malformed. */
 export function parseAccountAddress(text: string, field = 'account'): AccountAddress {
   const parts = text.split(':');
@@ -23,9 +33,7 @@ export function parseAccountAddress(text: string, field = 'account'): AccountAdd
   if (!BANK_NAME.test(bank)) {
     throw new InvalidArgument(field, `${quote(bank)} is not a bank name (upper-case, like SBI)`);
   }
-  if (!ACCOUNT_NO.test(accountNo)) {
-    throw new InvalidArgument(field, `${quote(accountNo)} is not an account number (1-20 digits)`);
-  }
+  assertAccountNo(accountNo, field);
   return { bank, accountNo };
 }
 

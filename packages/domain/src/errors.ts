@@ -12,7 +12,9 @@ export const ERROR_CODES = [
   'UNKNOWN_LEG',
   'LEG_STATE_CONFLICT',
   'LEG_MISMATCH',
+  'LEG_REFUSED',
   'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_EXPIRED',
   'REQUEST_IN_FLIGHT',
   'UNKNOWN_PAYMENT',
   'UNAUTHENTICATED',
@@ -98,6 +100,21 @@ export class LegMismatch extends StrifeError {
   }
 }
 
+/**
+ * A participant refused a Commit or Abort it should have accepted (it reports the leg unknown, or
+ * already in the other final state): its books were lost or there is a bug. The decision stands,
+ * so the coordinator keeps re-sending, slowly and loudly.
+ */
+export class LegRefused extends StrifeError {
+  readonly code = 'LEG_REFUSED';
+  constructor(
+    readonly participant: string,
+    readonly detail: string,
+  ) {
+    super(`${participant} refused the leg: ${detail}`);
+  }
+}
+
 /** Same idempotency key, different request: `fields` names what differs. */
 export class IdempotencyKeyReused extends StrifeError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
@@ -107,6 +124,19 @@ export class IdempotencyKeyReused extends StrifeError {
   ) {
     super(
       `idempotency key ${quote(key)} was used for a different request (${fields.join(', ')} ${fields.length === 1 ? 'differs' : 'differ'})`,
+    );
+  }
+}
+
+/**
+ * The key's record was pruned after the retention period: it may have been used, and its
+ * outcome is no longer known, so it cannot be replayed or reused. A new key pays afresh.
+ */
+export class IdempotencyKeyExpired extends StrifeError {
+  readonly code = 'IDEMPOTENCY_KEY_EXPIRED';
+  constructor(readonly key: string) {
+    super(
+      `idempotency key ${quote(key)} belongs to a payment older than the retention period, whose record was pruned; use a new key`,
     );
   }
 }
@@ -205,7 +235,9 @@ export const STATUS_BY_CODE: { readonly [C in ErrorCode]: GrpcStatusName } = {
   UNKNOWN_LEG: 'FAILED_PRECONDITION',
   LEG_STATE_CONFLICT: 'FAILED_PRECONDITION',
   LEG_MISMATCH: 'INVALID_ARGUMENT',
+  LEG_REFUSED: 'FAILED_PRECONDITION',
   IDEMPOTENCY_KEY_REUSED: 'INVALID_ARGUMENT',
+  IDEMPOTENCY_KEY_EXPIRED: 'FAILED_PRECONDITION',
   REQUEST_IN_FLIGHT: 'ABORTED',
   UNKNOWN_PAYMENT: 'NOT_FOUND',
   UNAUTHENTICATED: 'UNAUTHENTICATED',

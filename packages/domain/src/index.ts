@@ -4,3 +4,4 @@ export * from './account';
 export * from './idempotencyKey';
 export * from './payment';
 export * from './quote';
+export * from './backoff';

@@ -4,6 +4,15 @@ import { quote } from './quote';
 /** Largest amount an int64 field can carry, in minor units. */
 export const INT64_MAX = 9_223_372_036_854_775_807n;
 
+/**
+ * The most money one account may ever hold, and the largest single deposit or leg amount:
+ * 10^15 minor units (10 trillion rupees). Far below `INT64_MAX`, so no sum a bank forms
+ * (a balance plus the credits reserved for it) can overflow int64 or SQLite's INTEGER. A bank
+ * refuses anything past it up front (a NO vote at Prepare, `InvalidArgument` for a deposit or
+ * seed row), so that a leg it voted YES on can always be applied.
+ */
+export const MAX_BALANCE = 1_000_000_000_000_000n;
+
 /** Minor units per major unit (paise per rupee). */
 const MINOR_PER_MAJOR = 100n;
 
@@ -36,8 +45,17 @@ export function formatAmount(minor: bigint): string {
   return `${sign}${abs / MINOR_PER_MAJOR}.${fraction}`;
 }
 
-/** Throws `InvalidArgument` unless `amount` is in 1..INT64_MAX minor units. */
-export function assertPositiveAmount(amount: bigint, field = 'amount'): void {
+/** Throws `InvalidArgument` naming `field` unless `amount` is in 1..MAX_BALANCE minor units. */
+export function assertPaymentAmount(amount: bigint, field = 'amount'): void {
   if (amount <= 0n) throw new InvalidArgument(field, 'must be greater than zero');
-  if (amount > INT64_MAX) throw new InvalidArgument(field, 'is larger than int64');
+  if (amount > MAX_BALANCE) {
+    throw new InvalidArgument(field, `must be at most ${formatAmount(MAX_BALANCE)}`);
+  }
+}
+
+/** Throws `InvalidArgument` naming `field` unless `amount` is in 0..MAX_BALANCE minor units. */
+export function assertDeposit(amount: bigint, field = 'initial_deposit'): void {
+  if (amount < 0n || amount > MAX_BALANCE) {
+    throw new InvalidArgument(field, `must be between 0.00 and ${formatAmount(MAX_BALANCE)}`);
+  }
 }

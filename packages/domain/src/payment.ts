@@ -4,10 +4,12 @@
  */
 
 /** Which part of a payment a leg is at its bank: money leaves, money arrives, or both at once. */
-export type LegKind = 'debit' | 'credit' | 'transfer';
+export const LEG_KINDS = ['debit', 'credit', 'transfer'] as const;
+export type LegKind = (typeof LEG_KINDS)[number];
 
 /** A leg's place in two-phase commit. */
-export type LegState = 'PREPARED' | 'COMMITTED' | 'ABORTED';
+export const LEG_STATES = ['PREPARED', 'COMMITTED', 'ABORTED'] as const;
+export type LegState = (typeof LEG_STATES)[number];
 
 /** The coordinator's decision for a transaction. */
 export type Decision = 'COMMIT' | 'ABORT';
@@ -21,6 +23,20 @@ export const VOTE_NO_REASONS = [
   'ALREADY_ABORTED',
 ] as const;
 export type VoteNoReason = (typeof VOTE_NO_REASONS)[number];
+
+/**
+ * A participant's answer to Prepare. YES means PREPARED (and its hold or reservation) is durable;
+ * NO carries a typed reason and a human-readable detail.
+ */
+export type Vote =
+  | { readonly vote: 'YES' }
+  | { readonly vote: 'NO'; readonly reason: VoteNoReason; readonly detail: string };
+
+/**
+ * Most leg operations (Prepare, Commit, Abort) one `ApplyLegs` request may carry. A bank refuses
+ * a longer request whole (`InvalidArgument` on `operations`); a sender splits its batches here.
+ */
+export const MAX_LEG_OPERATIONS = 4096;
 
 /** Why a payment was aborted, as its payer sees it. */
 export const ABORT_REASONS = [

@@ -1,4 +1,4 @@
-import { formatAccountAddress, parseAccountAddress } from '../src';
+import { assertAccountNo, formatAccountAddress, parseAccountAddress } from '../src';
 
 describe('parseAccountAddress', () => {
   it('reads BANK:ACCOUNT_NO and formats it back', () => {
@@ -18,5 +18,19 @@ describe('parseAccountAddress', () => {
   ])('refuses %j', (text, message) => {
     expect(() => parseAccountAddress(text, 'to')).toThrow(message);
     expect(() => parseAccountAddress(text, 'to')).toThrow(/^to: /);
+  });
+});
+
+describe('assertAccountNo', () => {
+  it('accepts 1 to 20 digits', () => {
+    expect(() => assertAccountNo('1')).not.toThrow();
+    expect(() => assertAccountNo('9'.repeat(20))).not.toThrow();
+  });
+
+  it('names the field and quotes only a short prefix of what it refuses', () => {
+    expect(() => assertAccountNo('x'.repeat(1_000_000), 'to')).toThrow(
+      /^to: "x{40}"… \(1000000 characters\) is not an account number \(1-20 digits\)$/,
+    );
+    expect(() => assertAccountNo('SBI:1')).toThrow(/^account_no: "SBI:1" is not/);
   });
 });

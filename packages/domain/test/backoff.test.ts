@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { backoffDelay, DEFAULT_BACKOFF } from '../src/backoff';
+import { type Backoff, backoffDelay } from '../src';
+
+const DEFAULT_BACKOFF: Backoff = { initialMs: 5000, maxMs: 60_000 };
 
 describe('backoffDelay', () => {
   const low = () => 0;

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { assertPositiveAmount, formatAmount, INT64_MAX, parseAmount } from '../src';
+import {
+  assertDeposit,
+  assertPaymentAmount,
+  formatAmount,
+  INT64_MAX,
+  MAX_BALANCE,
+  parseAmount,
+} from '../src';
 
 describe('parseAmount', () => {
   it.each([
@@ -49,12 +56,26 @@ describe('formatAmount', () => {
   });
 });
 
-describe('assertPositiveAmount', () => {
-  it('accepts 1..INT64_MAX and refuses zero, negatives and overflow', () => {
-    expect(() => assertPositiveAmount(1n)).not.toThrow();
-    expect(() => assertPositiveAmount(INT64_MAX)).not.toThrow();
-    expect(() => assertPositiveAmount(0n)).toThrow('amount: must be greater than zero');
-    expect(() => assertPositiveAmount(-1n)).toThrow('amount: must be greater than zero');
-    expect(() => assertPositiveAmount(INT64_MAX + 1n)).toThrow('amount: is larger than int64');
+describe('assertPaymentAmount and assertDeposit', () => {
+  it('admit 1..MAX_BALANCE for a payment and 0..MAX_BALANCE for a deposit, naming the field', () => {
+    expect(() => assertPaymentAmount(1n)).not.toThrow();
+    expect(() => assertPaymentAmount(MAX_BALANCE)).not.toThrow();
+    expect(() => assertPaymentAmount(0n)).toThrow('amount: must be greater than zero');
+    expect(() => assertPaymentAmount(-1n)).toThrow('amount: must be greater than zero');
+    expect(() => assertPaymentAmount(MAX_BALANCE + 1n)).toThrow(
+      'amount: must be at most 10000000000000.00',
+    );
+    expect(() => assertPaymentAmount(INT64_MAX + 1n, 'to_pay')).toThrow('to_pay: must be at most');
+    expect(() => assertDeposit(0n)).not.toThrow();
+    expect(() => assertDeposit(MAX_BALANCE)).not.toThrow();
+    expect(() => assertDeposit(-1n)).toThrow('initial_deposit: must be between 0.00 and');
+    expect(() => assertDeposit(MAX_BALANCE + 1n)).toThrow('initial_deposit: must be between');
+  });
+});
+
+describe('MAX_BALANCE', () => {
+  it('is 10^15 minor units, far enough below int64 that a balance plus a reservation fits', () => {
+    expect(MAX_BALANCE).toBe(10n ** 15n);
+    expect(MAX_BALANCE * 2n).toBeLessThan(INT64_MAX);
   });
 });

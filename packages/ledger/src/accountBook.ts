@@ -4,7 +4,7 @@ import type { Now } from './clock';
 import { toAccountView } from './rows';
 import type { Statements } from './statements';
 import type { AccountView, LedgerTotals, OpenAccountInput } from './types';
-import { assertAccountNo, assertNonNegativeAmount, requireText } from './validate';
+import { assertAccountNo, assertDeposit, requireText } from './validate';
 
 /** Account numbers are at most 20 digits (`ACCOUNT_NO`). */
 const LAST_ACCOUNT_NO = 10n ** 20n - 1n;
@@ -29,7 +29,7 @@ export class AccountBook {
     // The request id is a key: checked for emptiness and length, but used exactly as given.
     requireText(input.requestId, 'requestId');
     const holder = requireText(input.holder, 'holder');
-    assertNonNegativeAmount(input.initialDeposit, 'initialDeposit');
+    assertDeposit(input.initialDeposit, 'initialDeposit');
     return this.openTx(input, holder);
   }
 
@@ -47,7 +47,12 @@ export class AccountBook {
   totals(): LedgerTotals {
     const row = this.s.totals.get();
     if (row === undefined) throw new Internal('totals query returned no row');
-    return { balance: row.balance, held: row.held, accounts: Number(row.accounts) };
+    return {
+      balance: row.balance,
+      held: row.held,
+      incoming: row.incoming,
+      accounts: Number(row.accounts),
+    };
   }
 
   private openInTransaction(input: OpenAccountInput, holder: string): AccountView {

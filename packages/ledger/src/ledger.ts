@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { InvalidArgument } from '@strife/domain';
+import { InvalidArgument, type LegKind, type Vote } from '@strife/domain';
 import { GroupCommit } from '@strife/sqlite';
 import { AccountBook } from './accountBook';
 import { nowFrom } from './clock';
@@ -14,14 +14,13 @@ import type {
   AccountView,
   LedgerOptions,
   LedgerTotals,
-  LegName,
   LegRecord,
   LegRequest,
   OpenAccountInput,
   SeedRow,
   TransactionPage,
   TransactionQuery,
-  Vote,
+  TransferRequest,
 } from './types';
 import { assertBigint } from './validate';
 
@@ -88,7 +87,8 @@ export class Ledger {
    * Opens an account numbered one past the highest existing number (or `firstAccountNo` on
    * empty books) with `initialDeposit` as its balance. Idempotent on `requestId`: a repeat
    * returns the same account as it stands now; the same `requestId` with a different holder or
-   * deposit throws `IdempotencyKeyReused`. Bad input throws `InvalidArgument` naming the field.
+   * deposit throws `IdempotencyKeyReused`. Bad input throws `InvalidArgument` naming the field,
+   * including a deposit past MAX_BALANCE.
    */
   openAccount(input: OpenAccountInput): AccountView {
     return this.accounts.open(input);
@@ -119,53 +119,76 @@ export class Ledger {
   }
 
   /**
-   * Votes on taking `amount` from an account. YES places a hold (`held += amount`) and records
-   * the leg PREPARED in the same durable transaction. NO (`INVALID_AMOUNT`, `UNKNOWN_ACCOUNT`,
-   * `ACCOUNT_CLOSED`, `INSUFFICIENT_FUNDS`, or `ALREADY_ABORTED` after a presumed abort) is
-   * recorded too. A repeat returns the first answer; a repeat with another account or amount
-   * throws `LegMismatch`. A malformed txid or account number throws `InvalidArgument`.
+   * Votes on taking `amount` from an account (leg `<txid>-debit`). YES places a hold
+   * (`held += amount`) and records the leg PREPARED in the same durable transaction. NO
+   * (`INVALID_AMOUNT` outside 1..MAX_BALANCE, `UNKNOWN_ACCOUNT`, `ACCOUNT_CLOSED`,
+   * `INSUFFICIENT_FUNDS`, or `ALREADY_ABORTED` after a presumed abort) is recorded too. A repeat
+   * returns the first answer; a repeat with another account or amount throws `LegMismatch`. A
+   * malformed txid or account number throws `InvalidArgument`.
    */
   prepareDebit(req: LegRequest): Vote {
     return this.participant.prepare('debit', req);
   }
 
-  /** Votes on adding `amount` to an account; as `prepareDebit`, but places no hold. */
+  /**
+   * Votes on adding `amount` to an account (leg `<txid>-credit`); as `prepareDebit`, but YES
+   * reserves the amount as `incoming` instead of holding it, and NO `INVALID_AMOUNT` also when
+   * `balance + incoming + amount` would pass MAX_BALANCE — so the commit can never fail.
+   */
   prepareCredit(req: LegRequest): Vote {
     return this.participant.prepare('credit', req);
   }
 
   /**
-   * Applies a PREPARED leg (debit: `balance -= amount, held -= amount`; credit:
-   * `balance += amount`). A repeat returns `'COMMITTED'`; an ABORTED leg throws
-   * `LegStateConflict`, an unknown one `UnknownLeg`; refusals change nothing.
+   * Votes on a same-bank payment as one leg, `<txid>-transfer`: YES holds `amount` on the payer
+   * and reserves it as `incoming` on the payee, in one durable transaction; commit then moves
+   * the money in one step and abort releases both. NO as for a debit on the payer and a credit
+   * on the payee (the detail says which account), and `INVALID_AMOUNT` when both are the same
+   * account. Repeats, `LegMismatch` (naming `fromAccountNo`, `toAccountNo` or `amount`) and
+   * presumed-abort tombstones behave exactly as for the other legs.
    */
-  commit(txid: bigint, leg: LegName): 'COMMITTED' {
+  prepareTransfer(req: TransferRequest): Vote {
+    return this.participant.prepareTransfer(req);
+  }
+
+  /**
+   * Applies a PREPARED leg: the payer's held money leaves its balance (debit, transfer) and the
+   * payee's incoming money joins its balance (credit, transfer). This cannot fail for a leg that
+   * voted YES. A repeat returns `'COMMITTED'`; an ABORTED leg throws `LegStateConflict`, an
+   * unknown one `UnknownLeg`; refusals change nothing.
+   */
+  commit(txid: bigint, leg: LegKind): 'COMMITTED' {
     return this.participant.commit(txid, leg);
   }
 
   /**
-   * Aborts a leg (a PREPARED debit releases its hold). A repeat returns `'ABORTED'`; a COMMITTED
-   * leg throws `LegStateConflict`. An unknown leg is recorded ABORTED (presumed abort), so a
-   * Prepare arriving later votes NO with `ALREADY_ABORTED`.
+   * Aborts a leg, releasing what its Prepare reserved (the payer's hold, the payee's incoming).
+   * A repeat returns `'ABORTED'`; a COMMITTED leg throws `LegStateConflict`. An unknown leg is
+   * recorded ABORTED (presumed abort), so a Prepare arriving later votes NO with
+   * `ALREADY_ABORTED`.
    */
-  abort(txid: bigint, leg: LegName): 'ABORTED' {
+  abort(txid: bigint, leg: LegKind): 'ABORTED' {
     return this.participant.abort(txid, leg);
   }
 
   /**
    * Pages through the leg log newest first (by first arrival, stable while legs arrive or change
-   * state), optionally for one account. `limit` 1..1000, default 100.
+   * state), optionally for one account (a transfer is listed for its payer and its payee).
+   * `limit` 1..1000, default 100.
    */
   listTransactions(query: TransactionQuery = {}): TransactionPage {
     return this.log.list(query);
   }
 
-  /** PREPARED legs recorded at least `olderThanMs` ago, oldest first: what recovery resolves. */
+  /**
+   * PREPARED legs (transfers included) recorded at least `olderThanMs` ago, oldest first: what
+   * recovery resolves.
+   */
   inDoubt(olderThanMs: number): LegRecord[] {
     return this.log.inDoubt(olderThanMs);
   }
 
-  /** Sum of balances and holds and the number of accounts, for invariant checks. */
+  /** Sums of balances, holds and incoming, and the number of accounts, for invariant checks. */
   totals(): LedgerTotals {
     return this.accounts.totals();
   }

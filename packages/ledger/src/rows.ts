@@ -1,5 +1,13 @@
-import { Internal } from '@strife/domain';
-import type { AccountView, LegName, LegRecord, LegState, VoteNoReason } from './types';
+import {
+  Internal,
+  LEG_KINDS,
+  LEG_STATES,
+  type LegKind,
+  type LegState,
+  VOTE_NO_REASONS,
+  type VoteNoReason,
+} from '@strife/domain';
+import type { AccountView, LegRecord } from './types';
 
 /** An `accounts` row as read with safe integers. */
 export interface AccountRow {
@@ -7,16 +15,21 @@ export interface AccountRow {
   readonly holder: string;
   readonly balance: bigint;
   readonly held: bigint;
+  readonly incoming: bigint;
   readonly open: bigint;
 }
 
-/** A `legs` row as read with safe integers; `account_no` and `amount` are null for a tombstone. */
+/**
+ * A `legs` row as read with safe integers; `account_no` and `amount` are null for a tombstone,
+ * `to_account_no` is set only on a transfer that is not one.
+ */
 export interface LegRow {
   readonly key: string;
   readonly seq: bigint;
   readonly txid: bigint;
   readonly leg: string;
   readonly account_no: string | null;
+  readonly to_account_no: string | null;
   readonly amount: bigint | null;
   readonly state: string;
   readonly vote_reason: string | null;
@@ -25,14 +38,9 @@ export interface LegRow {
   readonly updated_at: bigint;
 }
 
-const LEG_STATES: readonly string[] = ['PREPARED', 'COMMITTED', 'ABORTED'] satisfies LegState[];
-const VOTE_NO_REASONS: readonly string[] = [
-  'INSUFFICIENT_FUNDS',
-  'UNKNOWN_ACCOUNT',
-  'INVALID_AMOUNT',
-  'ACCOUNT_CLOSED',
-  'ALREADY_ABORTED',
-] satisfies VoteNoReason[];
+function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}
 
 export function toAccountView(row: AccountRow): AccountView {
   return {
@@ -40,24 +48,25 @@ export function toAccountView(row: AccountRow): AccountView {
     holder: row.holder,
     balance: row.balance,
     held: row.held,
+    incoming: row.incoming,
     available: row.balance - row.held,
     open: row.open === 1n,
   };
 }
 
-export function legName(row: LegRow): LegName {
-  if (row.leg === 'debit' || row.leg === 'credit') return row.leg;
-  throw new Internal(`leg ${row.key} has an unknown leg name ${row.leg}`);
+export function legKind(row: LegRow): LegKind {
+  if (isOneOf(LEG_KINDS, row.leg)) return row.leg;
+  throw new Internal(`leg ${row.key} has an unknown leg kind ${row.leg}`);
 }
 
 export function legState(row: LegRow): LegState {
-  if (LEG_STATES.includes(row.state)) return row.state as LegState;
+  if (isOneOf(LEG_STATES, row.state)) return row.state;
   throw new Internal(`leg ${row.key} has an unknown state ${row.state}`);
 }
 
 export function voteReason(row: LegRow): VoteNoReason | undefined {
   if (row.vote_reason === null) return undefined;
-  if (VOTE_NO_REASONS.includes(row.vote_reason)) return row.vote_reason as VoteNoReason;
+  if (isOneOf(VOTE_NO_REASONS, row.vote_reason)) return row.vote_reason;
   throw new Internal(`leg ${row.key} has an unknown vote reason ${row.vote_reason}`);
 }
 
@@ -70,8 +79,9 @@ export function toLegRecord(row: LegRow): LegRecord {
   return {
     key: row.key,
     txid: row.txid,
-    leg: legName(row),
+    leg: legKind(row),
     accountNo: row.account_no,
+    ...(row.to_account_no === null ? {} : { toAccountNo: row.to_account_no }),
     amount: row.amount,
     state: legState(row),
     ...(reason === undefined ? {} : { reason }),

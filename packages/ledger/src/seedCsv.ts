@@ -1,12 +1,12 @@
 import { InvalidArgument, parseAmount } from '@strife/domain';
 import type { SeedRow } from './types';
-import { assertAccountNo, requireText } from './validate';
+import { assertAccountNo, assertDeposit, requireText } from './validate';
 
 const HEADER = ['account_no', 'holder', 'balance'];
 
 /**
  * Parses a bank's seed CSV: the header `account_no,holder,balance`, then one account per line
- * with the balance as a decimal string (`2500.50`). Fields may be double-quoted (`"Rao, Alice"`,
+ * with the balance as a decimal string (`2500.50`, at most MAX_BALANCE). Fields may be double-quoted (`"Rao, Alice"`,
  * `""` for a quote); spaces around fields and blank lines are ignored. Anything malformed throws
  * `InvalidArgument` whose field names `source`, the 1-based line number and the column.
  */
@@ -40,11 +40,9 @@ export function parseSeedCsv(text: string, source: string): SeedRow[] {
       );
     }
     firstLine.set(accountNo, lineNo);
-    rows.push({
-      accountNo,
-      holder: requireText(holder, `${where} holder`),
-      balance: parseAmount(balance ?? '', `${where} balance`),
-    });
+    const amount = parseAmount(balance ?? '', `${where} balance`);
+    assertDeposit(amount, `${where} balance`);
+    rows.push({ accountNo, holder: requireText(holder, `${where} holder`), balance: amount });
   }
   if (!sawHeader) throw new InvalidArgument(`${source} line 1`, 'the file is empty');
   return rows;

@@ -3,7 +3,7 @@ import { InvalidArgument } from '@strife/domain';
 import type { Now } from './clock';
 import type { Statements } from './statements';
 import type { SeedRow } from './types';
-import { assertAccountNo, assertNonNegativeAmount, requireText } from './validate';
+import { assertAccountNo, assertDeposit, requireText } from './validate';
 
 /**
  * Returns a function that imports seed accounts only into books with no accounts at all (a
@@ -37,7 +37,7 @@ function validateSeed(rows: readonly SeedRow[]): SeedRow[] {
   return rows.map((row, index) => {
     const field = `rows[${index}]`;
     assertAccountNo(row.accountNo, `${field}.accountNo`);
-    assertNonNegativeAmount(row.balance, `${field}.balance`);
+    assertDeposit(row.balance, `${field}.balance`);
     const earlier = seen.get(row.accountNo);
     if (earlier !== undefined) {
       throw new InvalidArgument(`${field}.accountNo`, `${row.accountNo} is also rows[${earlier}]`);

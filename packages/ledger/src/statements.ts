@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { AccountRow, LegRow } from './rows';
 
-const ACCOUNT_COLUMNS = 'account_no, holder, balance, held, open';
+const ACCOUNT_COLUMNS = 'account_no, holder, balance, held, incoming, open';
 const LEG_COLUMNS =
-  'key, seq, txid, leg, account_no, amount, state, vote_reason, vote_detail, created_at, updated_at';
+  'key, seq, txid, leg, account_no, to_account_no, amount, state, vote_reason, vote_detail, ' +
+  'created_at, updated_at';
 
 type AccountAmount = { accountNo: string; amount: bigint };
 
@@ -12,6 +13,7 @@ type NewLeg = {
   txid: bigint;
   leg: string;
   accountNo: string | null;
+  toAccountNo: string | null;
   amount: bigint | null;
   state: string;
   reason: string | null;
@@ -20,7 +22,7 @@ type NewLeg = {
 };
 
 type Stmt<Params extends object, Row = unknown> = Database.Statement<Params, Row>;
-type Totals = { balance: bigint; held: bigint; accounts: bigint };
+type Totals = { balance: bigint; held: bigint; incoming: bigint; accounts: bigint };
 type RequestRow = { account_no: string; holder: string; initial_deposit: bigint };
 type NewAccount = { accountNo: string; holder: string; balance: bigint; now: bigint };
 type NewRequest = {
@@ -41,9 +43,15 @@ export interface Statements {
   readonly getRequest: Stmt<{ requestId: string }, RequestRow>;
   readonly insertRequest: Stmt<NewRequest>;
   readonly totals: Stmt<[], Totals>;
+  /** A debit's or outgoing transfer's hold: placed at Prepare, released at Abort. */
   readonly hold: Stmt<AccountAmount>;
   readonly release: Stmt<AccountAmount>;
+  /** A credit's or incoming transfer's reservation: placed at Prepare, released at Abort. */
+  readonly reserveIncoming: Stmt<AccountAmount>;
+  readonly releaseIncoming: Stmt<AccountAmount>;
+  /** Commit of the paying side: the held money leaves the balance. */
   readonly applyDebit: Stmt<AccountAmount>;
+  /** Commit of the receiving side: the reserved money joins the balance. */
   readonly applyCredit: Stmt<AccountAmount>;
   readonly getLeg: Stmt<{ key: string }, LegRow>;
   readonly insertLeg: Stmt<NewLeg>;
@@ -84,9 +92,9 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO account_requests (request_id, account_no, holder, initial_deposit, created_at)
        VALUES (@requestId, @accountNo, @holder, @initialDeposit, @now)`,
     ),
-    totals: db.prepare<[], { balance: bigint; held: bigint; accounts: bigint }>(
+    totals: db.prepare<[], Totals>(
       `SELECT COALESCE(SUM(balance), 0) AS balance, COALESCE(SUM(held), 0) AS held,
-              COUNT(*) AS accounts
+              COALESCE(SUM(incoming), 0) AS incoming, COUNT(*) AS accounts
        FROM accounts`,
     ),
     hold: db.prepare<AccountAmount>(
@@ -95,19 +103,26 @@ export function prepareStatements(db: Database.Database): Statements {
     release: db.prepare<AccountAmount>(
       'UPDATE accounts SET held = held - @amount WHERE account_no = @accountNo',
     ),
+    reserveIncoming: db.prepare<AccountAmount>(
+      'UPDATE accounts SET incoming = incoming + @amount WHERE account_no = @accountNo',
+    ),
+    releaseIncoming: db.prepare<AccountAmount>(
+      'UPDATE accounts SET incoming = incoming - @amount WHERE account_no = @accountNo',
+    ),
     applyDebit: db.prepare<AccountAmount>(
       `UPDATE accounts SET balance = balance - @amount, held = held - @amount
        WHERE account_no = @accountNo`,
     ),
     applyCredit: db.prepare<AccountAmount>(
-      'UPDATE accounts SET balance = balance + @amount WHERE account_no = @accountNo',
+      `UPDATE accounts SET balance = balance + @amount, incoming = incoming - @amount
+       WHERE account_no = @accountNo`,
     ),
     getLeg: db.prepare<{ key: string }, LegRow>(`SELECT ${LEG_COLUMNS} FROM legs WHERE key = @key`),
     insertLeg: db.prepare<NewLeg>(
-      `INSERT INTO legs (key, seq, txid, leg, account_no, amount, state, vote_reason, vote_detail,
-                         created_at, updated_at)
+      `INSERT INTO legs (key, seq, txid, leg, account_no, to_account_no, amount, state,
+                         vote_reason, vote_detail, created_at, updated_at)
        VALUES (@key, (SELECT COALESCE(MAX(seq), 0) + 1 FROM legs), @txid, @leg, @accountNo,
-               @amount, @state, @reason, @detail, @now, @now)`,
+               @toAccountNo, @amount, @state, @reason, @detail, @now, @now)`,
     ),
     finishLeg: db.prepare<{ key: string; state: string; now: bigint }>(
       `UPDATE legs SET state = @state, updated_at = @now
@@ -117,9 +132,17 @@ export function prepareStatements(db: Database.Database): Statements {
       `SELECT ${LEG_COLUMNS} FROM legs
        WHERE account_no IS NOT NULL AND seq < @before ORDER BY seq DESC LIMIT @limit`,
     ),
+    // The legs at an account and the transfers into it, each side read in index order.
     listByAccount: db.prepare<{ accountNo: string; before: bigint; limit: number }, LegRow>(
-      `SELECT ${LEG_COLUMNS} FROM legs
-       WHERE account_no = @accountNo AND seq < @before ORDER BY seq DESC LIMIT @limit`,
+      `SELECT * FROM (
+         SELECT ${LEG_COLUMNS} FROM legs
+         WHERE account_no = @accountNo AND seq < @before ORDER BY seq DESC LIMIT @limit)
+       UNION ALL
+       SELECT * FROM (
+         SELECT ${LEG_COLUMNS} FROM legs
+         WHERE to_account_no = @accountNo AND account_no <> @accountNo AND seq < @before
+         ORDER BY seq DESC LIMIT @limit)
+       ORDER BY seq DESC LIMIT @limit`,
     ),
     preparedSince: db.prepare<{ cutoff: bigint }, LegRow>(
       `SELECT ${LEG_COLUMNS} FROM legs

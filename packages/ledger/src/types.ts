@@ -1,29 +1,17 @@
-/** Which side of a payment a leg is. A bank keys its log by `<txid>-debit` / `<txid>-credit`. */
-export type LegName = 'debit' | 'credit';
-
-/** A leg's place in two-phase commit. */
-export type LegState = 'PREPARED' | 'COMMITTED' | 'ABORTED';
-
-/** Why a participant voted NO; mirrors the wire enum `VoteNoReason`. */
-export type VoteNoReason =
-  | 'INSUFFICIENT_FUNDS'
-  | 'UNKNOWN_ACCOUNT'
-  | 'INVALID_AMOUNT'
-  | 'ACCOUNT_CLOSED'
-  | 'ALREADY_ABORTED';
-
-/** A participant's answer to Prepare. A NO carries a typed reason and a human-readable detail. */
-export type Vote =
-  | { readonly vote: 'YES' }
-  | { readonly vote: 'NO'; readonly reason: VoteNoReason; readonly detail: string };
+import type { LegKind, LegState, VoteNoReason } from '@strife/domain';
 
 /** An account as callers see it. Money is in minor units (paise). */
 export interface AccountView {
   readonly accountNo: string;
   readonly holder: string;
   readonly balance: bigint;
-  /** Sum of the amounts of this account's PREPARED debit legs. */
+  /** Sum of this account's PREPARED debits and outgoing transfers: money promised away. */
   readonly held: bigint;
+  /**
+   * Sum of this account's PREPARED credits and incoming transfers: money promised to it, not
+   * yet spendable. `balance + incoming` never exceeds `MAX_BALANCE`.
+   */
+  readonly incoming: bigint;
   /** `balance - held`: what a new debit may take. */
   readonly available: bigint;
   readonly open: boolean;
@@ -31,11 +19,14 @@ export interface AccountView {
 
 /** One line of the participant log. */
 export interface LegRecord {
-  /** `<txid>-debit` or `<txid>-credit`. */
+  /** `<txid>-<leg>`: `<txid>-debit`, `<txid>-credit` or `<txid>-transfer`. */
   readonly key: string;
   readonly txid: bigint;
-  readonly leg: LegName;
+  readonly leg: LegKind;
+  /** The account the leg is at; for a transfer, the payer. */
   readonly accountNo: string;
+  /** A transfer's payee; absent for debits and credits. */
+  readonly toAccountNo?: string;
   readonly amount: bigint;
   readonly state: LegState;
   /** Set when this leg was refused at Prepare (it is then ABORTED). */
@@ -44,13 +35,25 @@ export interface LegRecord {
   readonly updatedAt: Date;
 }
 
-/** A Prepare request for one leg. */
+/** A Prepare request for a debit or a credit. */
 export interface LegRequest {
   /** 1..INT64_MAX; otherwise `InvalidArgument('txid')`. */
   readonly txid: bigint;
   /** Digits, as `ACCOUNT_NO` in `@strife/domain`; otherwise `InvalidArgument('accountNo')`. */
   readonly accountNo: string;
-  /** Minor units; outside 1..INT64_MAX is a NO vote (`INVALID_AMOUNT`), not an error. */
+  /** Minor units; outside 1..MAX_BALANCE is a NO vote (`INVALID_AMOUNT`), not an error. */
+  readonly amount: bigint;
+}
+
+/** A Prepare request for a transfer between two accounts of this bank (a same-bank payment). */
+export interface TransferRequest {
+  /** 1..INT64_MAX; otherwise `InvalidArgument('txid')`. */
+  readonly txid: bigint;
+  /** The payer; digits, otherwise `InvalidArgument('fromAccountNo')`. */
+  readonly fromAccountNo: string;
+  /** The payee; digits, otherwise `InvalidArgument('toAccountNo')`. */
+  readonly toAccountNo: string;
+  /** Minor units; outside 1..MAX_BALANCE is a NO vote (`INVALID_AMOUNT`), not an error. */
   readonly amount: bigint;
 }
 
@@ -59,7 +62,7 @@ export interface OpenAccountInput {
   readonly requestId: string;
   /** 1..200 characters after trimming; stored trimmed. */
   readonly holder: string;
-  /** Minor units, 0..INT64_MAX. */
+  /** Minor units, 0..MAX_BALANCE. */
   readonly initialDeposit: bigint;
 }
 
@@ -67,12 +70,12 @@ export interface OpenAccountInput {
 export interface SeedRow {
   readonly accountNo: string;
   readonly holder: string;
-  /** Minor units, 0..INT64_MAX. */
+  /** Minor units, 0..MAX_BALANCE. */
   readonly balance: bigint;
 }
 
 export interface TransactionQuery {
-  /** Only this account's legs; default: every account. */
+  /** Only legs at this account (a transfer counts for its payer and its payee); default all. */
   readonly accountNo?: string;
   /** Page size, 1..1000; default 100. */
   readonly limit?: number;
@@ -91,6 +94,7 @@ export interface TransactionPage {
 export interface LedgerTotals {
   readonly balance: bigint;
   readonly held: bigint;
+  readonly incoming: bigint;
   readonly accounts: number;
 }
 

@@ -1,11 +1,20 @@
-import { ACCOUNT_NO, INT64_MAX, InvalidArgument } from '@strife/domain';
-import type { LegName } from './types';
+import {
+  assertAccountNo as assertAccountNumber,
+  formatAmount,
+  INT64_MAX,
+  InvalidArgument,
+  LEG_KINDS,
+  type LegKind,
+  MAX_BALANCE,
+  quote,
+} from '@strife/domain';
 
 /** Longest request id or holder name the ledger stores. */
 const MAX_TEXT = 200;
 
 // The checks take `unknown` because the ledger is also driven from plain JavaScript and from
-// decoded wire messages; the types alone do not keep a number out of a bigint parameter.
+// decoded wire messages; the types alone do not keep a number out of a bigint parameter. Error
+// messages never repeat more than a short prefix of what they refuse (`quote`).
 
 /** Throws `InvalidArgument(field)` unless `txid` is a bigint in 1..INT64_MAX (stored as int64). */
 export function assertTxid(txid: unknown, field = 'txid'): asserts txid is bigint {
@@ -14,10 +23,11 @@ export function assertTxid(txid: unknown, field = 'txid'): asserts txid is bigin
   }
 }
 
-/** Throws `InvalidArgument(field)` unless `leg` is `debit` or `credit`. */
-export function assertLeg(leg: unknown, field = 'leg'): asserts leg is LegName {
-  if (leg !== 'debit' && leg !== 'credit') {
-    throw new InvalidArgument(field, `${JSON.stringify(leg)} is not debit or credit`);
+/** Throws `InvalidArgument(field)` unless `leg` is `debit`, `credit` or `transfer`. */
+export function assertLeg(leg: unknown, field = 'leg'): asserts leg is LegKind {
+  if (typeof leg !== 'string' || !(LEG_KINDS as readonly string[]).includes(leg)) {
+    const shown = typeof leg === 'string' ? quote(leg) : typeof leg;
+    throw new InvalidArgument(field, `${shown} is not ${LEG_KINDS.join(', ')}`);
   }
 }
 
@@ -26,12 +36,8 @@ export function assertAccountNo(
   accountNo: unknown,
   field = 'accountNo',
 ): asserts accountNo is string {
-  if (typeof accountNo !== 'string' || !ACCOUNT_NO.test(accountNo)) {
-    throw new InvalidArgument(
-      field,
-      `${JSON.stringify(accountNo)} is not an account number (1-20 digits)`,
-    );
-  }
+  if (typeof accountNo !== 'string') throw new InvalidArgument(field, 'must be a string');
+  assertAccountNumber(accountNo, field);
 }
 
 /** Throws `InvalidArgument(field)` unless `value` is a bigint (of any size). */
@@ -39,10 +45,20 @@ export function assertBigint(value: unknown, field: string): asserts value is bi
   if (typeof value !== 'bigint') throw new InvalidArgument(field, 'must be a bigint');
 }
 
-/** Throws `InvalidArgument(field)` unless `amount` is a bigint in 0..INT64_MAX. */
-export function assertNonNegativeAmount(amount: unknown, field: string): asserts amount is bigint {
-  if (typeof amount !== 'bigint' || amount < 0n || amount > INT64_MAX) {
-    throw new InvalidArgument(field, `must be a bigint in 0..${INT64_MAX} minor units`);
+/**
+ * Throws `InvalidArgument(field)` unless `amount` is a bigint in 0..MAX_BALANCE: what a deposit
+ * or a seeded balance may be, since no account may ever hold more.
+ */
+export function assertDeposit(amount: unknown, field: string): asserts amount is bigint {
+  if (typeof amount !== 'bigint' || amount < 0n) {
+    throw new InvalidArgument(field, 'must be a bigint of at least 0 minor units');
+  }
+  if (amount > MAX_BALANCE) {
+    throw new InvalidArgument(
+      field,
+      `must be at most ${MAX_BALANCE} minor units (${formatAmount(MAX_BALANCE)}), ` +
+        'the most one account may hold (MAX_BALANCE)',
+    );
   }
 }
 
@@ -61,7 +77,7 @@ export function fitsInt64(amount: bigint): boolean {
   return amount >= -INT64_MAX - 1n && amount <= INT64_MAX;
 }
 
-/** The log key of a leg: `<txid>-debit` or `<txid>-credit`. */
-export function legKey(txid: bigint, leg: LegName): string {
+/** The log key of a leg: `<txid>-debit`, `<txid>-credit` or `<txid>-transfer`. */
+export function legKey(txid: bigint, leg: LegKind): string {
   return `${txid}-${leg}`;
 }

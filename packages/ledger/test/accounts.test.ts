@@ -1,4 +1,10 @@
-import { IdempotencyKeyReused, INT64_MAX, InvalidArgument, UnknownAccount } from '@strife/domain';
+import {
+  IdempotencyKeyReused,
+  INT64_MAX,
+  InvalidArgument,
+  MAX_BALANCE,
+  UnknownAccount,
+} from '@strife/domain';
 import { Ledger } from '../src';
 import { seededLedger, thrown } from './helpers';
 
@@ -18,10 +24,11 @@ describe('openAccount', () => {
       holder: 'Asha',
       balance: 250n,
       held: 0n,
+      incoming: 0n,
       available: 250n,
       open: true,
     });
-    expect(ledger.totals()).toEqual({ balance: 250n, held: 0n, accounts: 1 });
+    expect(ledger.totals()).toEqual({ balance: 250n, held: 0n, incoming: 0n, accounts: 1 });
   });
 
   it('gives each new account one past the highest existing number', () => {
@@ -61,7 +68,7 @@ describe('openAccount', () => {
     const first = ledger.openAccount(input);
     const again = ledger.openAccount(input);
     expect(again).toEqual(first);
-    expect(ledger.totals()).toEqual({ balance: 1_000n, held: 0n, accounts: 1 });
+    expect(ledger.totals()).toEqual({ balance: 1_000n, held: 0n, incoming: 0n, accounts: 1 });
   });
 
   it('returns the account as it stands now on a repeat', () => {
@@ -86,7 +93,7 @@ describe('openAccount', () => {
       IdempotencyKeyReused,
     );
     expect(err.fields).toEqual(['holder', 'initialDeposit']);
-    expect(ledger.totals()).toEqual({ balance: 1n, held: 0n, accounts: 1 });
+    expect(ledger.totals()).toEqual({ balance: 1n, held: 0n, incoming: 0n, accounts: 1 });
   });
 
   it.each([
@@ -96,7 +103,8 @@ describe('openAccount', () => {
     ['holder', { requestId: 'r', holder: '   ', initialDeposit: 0n }],
     ['holder', { requestId: 'r', holder: 'h'.repeat(201), initialDeposit: 0n }],
     ['initialDeposit', { requestId: 'r', holder: 'H', initialDeposit: -1n }],
-    ['initialDeposit', { requestId: 'r', holder: 'H', initialDeposit: INT64_MAX + 1n }],
+    ['initialDeposit', { requestId: 'r', holder: 'H', initialDeposit: MAX_BALANCE + 1n }],
+    ['initialDeposit', { requestId: 'r', holder: 'H', initialDeposit: INT64_MAX }],
     ['initialDeposit', { requestId: 'r', holder: 'H', initialDeposit: 5 as unknown as bigint }],
   ])('refuses a bad %s and opens nothing', (field, input) => {
     const err = thrown(() => ledger.openAccount(input), InvalidArgument);
@@ -104,9 +112,21 @@ describe('openAccount', () => {
     expect(ledger.totals().accounts).toBe(0);
   });
 
-  it('accepts the largest int64 deposit', () => {
-    const account = ledger.openAccount({ requestId: 'r', holder: 'H', initialDeposit: INT64_MAX });
-    expect(account.balance).toBe(INT64_MAX);
+  it('accepts a deposit of MAX_BALANCE and names the limit when refusing more', () => {
+    const account = ledger.openAccount({
+      requestId: 'r',
+      holder: 'H',
+      initialDeposit: MAX_BALANCE,
+    });
+    expect(account.balance).toBe(MAX_BALANCE);
+    const err = thrown(
+      () => ledger.openAccount({ requestId: 's', holder: 'H', initialDeposit: MAX_BALANCE + 1n }),
+      InvalidArgument,
+    );
+    expect(err.message).toBe(
+      'initialDeposit: must be at most 1000000000000000 minor units (10000000000000.00), ' +
+        'the most one account may hold (MAX_BALANCE)',
+    );
   });
 });
 
@@ -119,6 +139,7 @@ describe('getAccount', () => {
       holder: 'Alice',
       balance: 10_000n,
       held: 3_000n,
+      incoming: 0n,
       available: 7_000n,
       open: true,
     });
@@ -152,7 +173,7 @@ describe('Ledger.open', () => {
   it('sums balances and holds in totals', () => {
     const ledger = seededLedger();
     ledger.prepareDebit({ txid: 1n, accountNo: '1002', amount: 1_500n });
-    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 1_500n, accounts: 3 });
+    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 1_500n, incoming: 0n, accounts: 3 });
     ledger.close();
   });
 });

@@ -1,5 +1,5 @@
-import { InvalidArgument, LegStateConflict, UnknownLeg } from '@strife/domain';
-import type { Ledger, LegName } from '../src';
+import { InvalidArgument, type LegKind, LegStateConflict, UnknownLeg } from '@strife/domain';
+import type { Ledger } from '../src';
 import { allLegs, manualClock, seededLedger, snapshot, thrown } from './helpers';
 
 describe('commit', () => {
@@ -37,7 +37,7 @@ describe('commit', () => {
     ledger.commit(1n, 'credit');
     expect(ledger.getAccount('1001').balance).toBe(6_000n);
     expect(ledger.getAccount('1002').balance).toBe(9_000n);
-    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 0n, accounts: 3 });
+    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 0n, incoming: 0n, accounts: 3 });
   });
 
   it('records COMMITTED with the time of the commit', () => {
@@ -52,7 +52,7 @@ describe('commit', () => {
     });
   });
 
-  it.each<LegName>(['debit', 'credit'])(
+  it.each<'debit' | 'credit'>(['debit', 'credit'])(
     'answers a repeated %s commit COMMITTED and applies it once',
     (leg) => {
       const req = { txid: 1n, accountNo: '1002', amount: 1_000n };
@@ -204,7 +204,7 @@ describe.each(['commit', 'abort'] as const)('%s input checks', (operation) => {
   ])('throws InvalidArgument for a bad %s and records nothing', (field, txid, leg) => {
     const ledger = seededLedger();
     const before = snapshot(ledger);
-    const err = thrown(() => ledger[operation](txid, leg as LegName), InvalidArgument);
+    const err = thrown(() => ledger[operation](txid, leg as LegKind), InvalidArgument);
     expect(err.field).toBe(field);
     expect(snapshot(ledger)).toEqual(before);
     ledger.close();

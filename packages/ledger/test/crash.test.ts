@@ -140,7 +140,12 @@ describe('a ledger killed with SIGKILL mid-stream', () => {
       const report = checkBooks(ledger, ACCOUNTS, INITIAL_TOTAL, { atomic: true });
       expect(report.settled).toBe(true);
       expect(ledger.inDoubt(0)).toEqual([]);
-      expect(ledger.totals()).toEqual({ balance: INITIAL_TOTAL, held: 0n, accounts: 4 });
+      expect(ledger.totals()).toEqual({
+        balance: INITIAL_TOTAL,
+        held: 0n,
+        incoming: 0n,
+        accounts: 4,
+      });
       expect(allLegs(ledger).filter((l) => l.state === 'COMMITTED').length).toBeGreaterThan(0);
     } finally {
       ledger.close();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Internal } from '@strife/domain';
+import { SchemaTooNew } from '@strife/sqlite';
 import { Ledger } from '../src';
 import { openDatabase } from '../src/database';
 import { allLegs, manualClock, rawExec, SEED, snapshot, tempDir, thrown } from './helpers';
@@ -48,7 +48,7 @@ describe('a ledger file', () => {
       reason: 'INSUFFICIENT_FUNDS',
     });
     expect(again.commit(1n, 'credit')).toBe('COMMITTED');
-    expect(again.totals()).toEqual({ balance: 15_042n, held: 100n, accounts: 5 });
+    expect(again.totals()).toEqual({ balance: 15_042n, held: 100n, incoming: 0n, accounts: 5 });
     expect(again.inDoubt(60_000).map((r) => r.key)).toEqual(['3-debit']);
     expect(allLegs(again).map((r) => r.key)).toEqual(['3-debit', '2-debit', '1-credit', '1-debit']);
     again.close();
@@ -58,7 +58,7 @@ describe('a ledger file', () => {
     Ledger.open(path).close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     db.close();
   });
 
@@ -74,7 +74,8 @@ describe('a ledger file', () => {
   it('refuses a file written by a newer schema', () => {
     Ledger.open(path).close();
     rawExec(path, 'PRAGMA user_version = 99');
-    const err = thrown(() => Ledger.open(path), Internal);
+    const err = thrown(() => Ledger.open(path), SchemaTooNew);
+    expect(err).toMatchObject({ found: 99, supported: 2 });
     expect(err.message).toContain('schema version 99');
   });
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { INT64_MAX, InvalidArgument, LegMismatch } from '@strife/domain';
+import { INT64_MAX, InvalidArgument, LegMismatch, MAX_BALANCE } from '@strife/domain';
 import { Ledger, type LegRequest } from '../src';
 import { allLegs, rawExec, SEED, seededLedger, snapshot, tempDir, thrown } from './helpers';
 
@@ -65,6 +65,20 @@ describe('prepareDebit', () => {
       }),
     ]);
     expect(ledger.getAccount('1001').held).toBe(0n);
+  });
+
+  it('votes NO INVALID_AMOUNT past MAX_BALANCE, naming the limit, and records it', () => {
+    const vote = ledger.prepareDebit({ txid: 3n, accountNo: '1001', amount: MAX_BALANCE + 1n });
+    expect(vote).toEqual({
+      vote: 'NO',
+      reason: 'INVALID_AMOUNT',
+      detail:
+        'amount 1000000000000001 minor units is not in 1..1000000000000000 minor units ' +
+        '(MAX_BALANCE, 10000000000000.00, the most one account may hold)',
+    });
+    expect(allLegs(ledger)).toEqual([
+      expect.objectContaining({ key: '3-debit', state: 'ABORTED', reason: 'INVALID_AMOUNT' }),
+    ]);
   });
 
   it('votes NO INVALID_AMOUNT past int64 the same way every time, without a record', () => {
@@ -185,19 +199,13 @@ describe('prepareCredit', () => {
     ]);
   });
 
-  it('needs no funds in the account', () => {
-    expect(ledger.prepareCredit({ txid: 2n, accountNo: '1003', amount: INT64_MAX })).toEqual(YES);
-  });
-
-  it('votes NO INVALID_AMOUNT when the credit would overflow the balance', () => {
-    const big = Ledger.open(':memory:');
-    big.importSeed([{ accountNo: '1', holder: 'Rich', balance: INT64_MAX - 5n }]);
-    expect(big.prepareCredit({ txid: 1n, accountNo: '1', amount: 6n })).toMatchObject({
-      vote: 'NO',
-      reason: 'INVALID_AMOUNT',
+  it('needs no funds in the account, and reserves the amount as incoming', () => {
+    expect(ledger.prepareCredit({ txid: 2n, accountNo: '1003', amount: MAX_BALANCE })).toEqual(YES);
+    expect(ledger.getAccount('1003')).toMatchObject({
+      balance: 0n,
+      incoming: MAX_BALANCE,
+      available: 0n,
     });
-    expect(big.prepareCredit({ txid: 2n, accountNo: '1', amount: 5n })).toEqual(YES);
-    big.close();
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgument } from '@strife/domain';
+import { InvalidArgument, MAX_BALANCE } from '@strife/domain';
 import { Ledger } from '../src';
 import { SEED, seededLedger, tempDir, thrown } from './helpers';
 
@@ -13,10 +13,11 @@ describe('importSeed', () => {
       holder: 'Bob',
       balance: 5_000n,
       held: 0n,
+      incoming: 0n,
       available: 5_000n,
       open: true,
     });
-    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 0n, accounts: 3 });
+    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 0n, incoming: 0n, accounts: 3 });
     ledger.close();
   });
 
@@ -29,7 +30,7 @@ describe('importSeed', () => {
     ];
     expect(ledger.importSeed(again)).toEqual({ imported: 0 });
     expect(ledger.getAccount('1001')).toMatchObject({ holder: 'Alice', balance: 10_000n });
-    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 100n, accounts: 3 });
+    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 100n, incoming: 0n, accounts: 3 });
     ledger.close();
   });
 
@@ -37,7 +38,7 @@ describe('importSeed', () => {
     const ledger = Ledger.open(':memory:');
     ledger.openAccount({ requestId: 'r', holder: 'H', initialDeposit: 5n });
     expect(ledger.importSeed(SEED)).toEqual({ imported: 0 });
-    expect(ledger.totals()).toEqual({ balance: 5n, held: 0n, accounts: 1 });
+    expect(ledger.totals()).toEqual({ balance: 5n, held: 0n, incoming: 0n, accounts: 1 });
     ledger.close();
   });
 
@@ -46,6 +47,7 @@ describe('importSeed', () => {
     ['rows[1].accountNo', [SEED[0], { ...SEED[1], accountNo: '1001' }]],
     ['rows[0].holder', [{ accountNo: '1', holder: ' ', balance: 0n }]],
     ['rows[2].balance', [SEED[0], SEED[1], { ...SEED[2], balance: -1n }]],
+    ['rows[1].balance', [SEED[0], { ...SEED[1], balance: MAX_BALANCE + 1n }]],
   ])('refuses a bad row naming %s and imports nothing', (field, rows) => {
     const ledger = Ledger.open(':memory:');
     const err = thrown(() => ledger.importSeed(rows), InvalidArgument);
@@ -115,6 +117,11 @@ describe('importSeedCsv', () => {
     ['line 2', 'account_no,holder,balance\n1,A,1,extra\n', 'expected 3 fields, found 4'],
     ['line 2', 'account_no,holder,balance\n1,"A,1\n', 'unterminated quote'],
     ['line 2', 'account_no,holder,balance\n1,"A"x,1\n', 'after a closing quote'],
+    [
+      'line 3 balance',
+      'account_no,holder,balance\n1,A,10000000000000.00\n2,B,10000000000000.01\n',
+      'must be at most 1000000000000000 minor units (10000000000000.00), the most one account may hold (MAX_BALANCE)',
+    ],
   ])('refuses a malformed file naming %s', (where, text, problem) => {
     const path = csv(text);
     const err = thrown(() => ledger.importSeedCsv(path), InvalidArgument);
@@ -127,6 +134,6 @@ describe('importSeedCsv', () => {
     ledger.importSeed(SEED);
     expect(ledger.importSeedCsv(join(dir.path, 'missing.csv'))).toEqual({ imported: 0 });
     expect(ledger.importSeedCsv(csv('garbage'))).toEqual({ imported: 0 });
-    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 0n, accounts: 3 });
+    expect(ledger.totals()).toEqual({ balance: 15_000n, held: 0n, incoming: 0n, accounts: 3 });
   });
 });

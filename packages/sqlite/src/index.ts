@@ -1,2 +1,10 @@
 export { GroupCommit, type GroupCommitOptions } from './groupCommit';
+export {
+  migrate,
+  schemaVersion,
+  SchemaTooNew,
+  type MigrateOptions,
+  type MigrateResult,
+  type Migration,
+} from './migrate';
 export { openDurableDatabase, type OpenDurableOptions } from './open';

@@ -1,8 +1,16 @@
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 export interface OpenDurableOptions {
   /** Read every INTEGER as a bigint, so money and ids never pass through a JS number. */
   readonly safeIntegers?: boolean;
+  /**
+   * File permissions (e.g. `0o600` for a file only its owner may read), applied before SQLite
+   * opens the file and so before its `-wal` and `-shm` files exist, which SQLite then creates
+   * with the same permissions. An existing file is changed to this mode too. Default: leave
+   * the mode to the process's umask. Ignored for `':memory:'`.
+   */
+  readonly mode?: number;
 }
 
 /**
@@ -15,6 +23,10 @@ export function openDurableDatabase(
   path: string,
   options: OpenDurableOptions = {},
 ): Database.Database {
+  if (options.mode !== undefined && path !== ':memory:') {
+    closeSync(openSync(path, 'a', options.mode));
+    chmodSync(path, options.mode);
+  }
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
