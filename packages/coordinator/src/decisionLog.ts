@@ -18,30 +18,51 @@ export interface LogRecord {
 }
 
 /**
- * The coordinator's durable memory. Every method resolves only once its write is durable. The
- * interface is async so that a shared database (PostgreSQL, for several gateways) can back it;
- * `SqliteDecisionLog` is the embedded implementation.
+ * Who is working on a transaction. Several coordinators (one per gateway instance) may share a
+ * log: each transaction that is not DONE is leased to one of them, and the lease is renewed
+ * while that coordinator is working on it. `name` is stable across restarts of the same
+ * instance; `incarnation` is new at every start, so a restarted instance recognises what its
+ * previous life held and takes it over at once instead of waiting for the lease to run out.
+ */
+export interface Owner {
+  readonly name: string;
+  readonly incarnation: string;
+  /** How long a lease lasts without renewal, on the log's clock. */
+  readonly leaseMs: number;
+}
+
+/**
+ * The coordinator's durable memory. Every method resolves only once its write is durable. A log
+ * is opened for one `Owner`: what it initiates or takes over is leased to that owner.
  */
 export interface DecisionLog {
   /**
-   * Records the transaction as INITIATED with its legs. Idempotent and never resets anything:
-   * for a txid already logged with the same legs it changes nothing (whatever its state); for
-   * one logged without legs (an earlier presumed abort) it only fills in the legs; for one
-   * logged with different legs it throws `TransactionMismatch`.
+   * Records the transaction as INITIATED with its legs, leased to this log's owner. Idempotent
+   * and never resets anything: for a txid already logged with the same legs it changes nothing
+   * (whatever its state); for one logged without legs (an earlier presumed abort) it only fills
+   * in the legs; for one logged with different legs it throws `TransactionMismatch`.
    */
   initiate(tx: Transaction): Promise<void>;
   /**
    * Write-once: records `decision` unless the txid already has one, and returns the decision on
-   * record. Works for unknown txids, so presumed-abort answers are recorded too. An ABORT
-   * without a cause is recorded as `{ kind: 'PRESUMED' }`; a COMMIT never carries a cause.
+   * record. Works for unknown txids. An ABORT without a cause is recorded as
+   * `{ kind: 'PRESUMED' }`; a COMMIT never carries a cause.
    */
   decide(txid: bigint, decision: Decision, cause?: AbortCause): Promise<Decision>;
   /** Marks a decided txid DONE (every participant acknowledged). Repeats are no-ops. */
   markDone(txid: bigint): Promise<void>;
   get(txid: bigint): Promise<LogRecord | undefined>;
-  /** INITIATED without a decision, oldest txid first. */
-  undecided(): Promise<LogRecord[]>;
-  /** Decided but not DONE, oldest txid first. */
-  unfinished(): Promise<LogRecord[]>;
+  /**
+   * Takes over, for this log's owner, up to `limit` transactions that are not DONE and that no
+   * live coordinator is working on: their lease ran out (on the log's clock), or they belong to
+   * an earlier incarnation of this owner. Returns them, oldest txid first, now leased to this
+   * owner. Two owners taking over at once never get the same transaction.
+   */
+  takeOver(limit: number): Promise<LogRecord[]>;
+  /**
+   * Extends this owner's lease on `txids`, and returns those of them it no longer holds (another
+   * owner took them over, or they are DONE or unknown).
+   */
+  renew(txids: readonly bigint[]): Promise<bigint[]>;
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { LogState } from './decisionLog';
 import type { AbortCause, Decision, Leg, Vote } from './types';
 
 /**
@@ -30,5 +31,25 @@ export type CoordinatorEvent =
       delayMs: number;
       error: unknown;
     }
+  /**
+   * A participant refused the decision for one leg (it reports the leg unknown, or in the other
+   * final state): lost books or a bug. It is re-sent every `refusedRetryMaxMs` or so until
+   * acknowledged; until then `Coordinator.stuck()` lists it. Report this loudly.
+   */
+  | {
+      type: 'REFUSED';
+      txid: bigint;
+      leg: Leg;
+      decision: Decision;
+      attempt: number;
+      delayMs: number;
+      error: unknown;
+    }
+  /** This coordinator took over an orphaned transaction (its lease had run out). */
+  | { type: 'TAKEN_OVER'; txid: bigint; state: LogState }
+  /** Another coordinator took over a transaction this one was driving; this one stops. */
+  | { type: 'LOST'; txid: bigint }
+  /** A takeover pass or a lease renewal failed (e.g. the log is unreachable); it is tried again. */
+  | { type: 'MAINTENANCE_FAILED'; txid: undefined; what: 'takeover' | 'renew'; error: unknown }
   /** Every participant acknowledged and the transaction is durably DONE. */
   | { type: 'DONE'; txid: bigint; decision: Decision };

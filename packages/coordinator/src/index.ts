@@ -1,9 +1,11 @@
-export { Coordinator, type RecoveryReport } from './coordinator';
-export type { CoordinatorOptions, CoordinatorTimeouts } from './options';
+export { Coordinator, type RecoveryReport, type StuckDelivery } from './coordinator';
+export type { CoordinatorOptions, CoordinatorTimeouts, Checkpoint } from './options';
 export type { CoordinatorEvent } from './events';
 export { systemClock, type Clock } from './clock';
-export type { DecisionLog, LogRecord, LogState } from './decisionLog';
-export { SqliteDecisionLog, type SqliteDecisionLogOptions } from './sqliteDecisionLog';
+export type { DecisionLog, LogRecord, LogState, Owner } from './decisionLog';
+export { causeColumns, legOf, recordOf, type LegRow, type TxRow } from './logRows';
+export { legsDiffer } from './transaction';
+export { isRefusal } from './phaseTwo';
 export { CoordinatorClosed, TransactionMismatch } from './errors';
 export type {
   AbortCause,

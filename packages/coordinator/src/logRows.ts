@@ -3,37 +3,10 @@ import type { LogRecord, LogState } from './decisionLog';
 import type { AbortCause, Decision, Leg, LegKind } from './types';
 
 /**
- * One row per transaction; its state is derived (DONE if done_at, else the decision, else
- * INITIATED). The CHECKs make a half-written or contradictory row impossible.
+ * Row mapping for `DecisionLog` implementations on SQL: a `transactions` row (its state derived:
+ * DONE if done_at, else the decision, else INITIATED) and its `legs` rows, as drivers return them
+ * with 64-bit integers as bigints. Backend-neutral, so every SQL log maps causes one way.
  */
-export const SCHEMA = `
-CREATE TABLE IF NOT EXISTS transactions (
-  txid              INTEGER PRIMARY KEY CHECK (txid > 0),
-  decision          TEXT CHECK (decision IN ('COMMIT', 'ABORT')),
-  cause_kind        TEXT CHECK (cause_kind IN ('VOTED_NO', 'TIMEOUT', 'UNAVAILABLE', 'PRESUMED')),
-  cause_participant TEXT,
-  cause_reason      TEXT,
-  cause_detail      TEXT,
-  created_at        INTEGER NOT NULL,
-  decided_at        INTEGER,
-  done_at           INTEGER,
-  CHECK ((decision IS NULL) = (decided_at IS NULL)),
-  CHECK (CASE WHEN decision = 'ABORT' THEN cause_kind IS NOT NULL ELSE cause_kind IS NULL END),
-  CHECK (done_at IS NULL OR decision IS NOT NULL)
-);
-CREATE TABLE IF NOT EXISTS legs (
-  txid        INTEGER NOT NULL REFERENCES transactions (txid),
-  idx         INTEGER NOT NULL,
-  participant TEXT NOT NULL,
-  kind        TEXT NOT NULL CHECK (kind IN ('debit', 'credit')),
-  account     TEXT NOT NULL,
-  amount      INTEGER NOT NULL CHECK (amount > 0),
-  PRIMARY KEY (txid, idx)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS transactions_open ON transactions (txid) WHERE done_at IS NULL;
-`;
-
-/** A `transactions` row as better-sqlite3 returns it with safe integers on. */
 export interface TxRow {
   txid: bigint;
   decision: Decision | null;
@@ -48,10 +21,11 @@ export interface TxRow {
 
 export interface LegRow {
   txid: bigint;
-  idx: bigint;
+  idx: bigint | number;
   participant: string;
   kind: LegKind;
   account: string;
+  to_account: string | null;
   amount: bigint;
 }
 
@@ -118,7 +92,10 @@ function stateOf(row: TxRow): LogState {
 }
 
 export function legOf(row: LegRow): Leg {
-  return { participant: row.participant, kind: row.kind, account: row.account, amount: row.amount };
+  const leg = { participant: row.participant, kind: row.kind, account: row.account };
+  return row.to_account === null
+    ? { ...leg, amount: row.amount }
+    : { ...leg, toAccount: row.to_account, amount: row.amount };
 }
 
 export function recordOf(row: TxRow, legs: readonly Leg[]): LogRecord {

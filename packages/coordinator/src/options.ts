@@ -16,7 +16,27 @@ export interface CoordinatorTimeouts {
   readonly retryInitialMs?: number;
   /** The re-send delay doubles per attempt up to this cap (then jitter scales it). Default 5000 ms. */
   readonly retryMaxMs?: number;
+  /**
+   * The cap instead of `retryMaxMs` once a participant has refused a Commit/Abort (lost books or a
+   * bug: see the REFUSED event). Default 60000 ms.
+   */
+  readonly refusedRetryMaxMs?: number;
+  /** How often the leases of the transactions this coordinator works on are renewed. Default 1000 ms. */
+  readonly renewMs?: number;
+  /** How often `start` looks for orphaned transactions to take over. Default 1000 ms. */
+  readonly takeOverMs?: number;
 }
+
+/** A point in the protocol where the coordinator awaits `CoordinatorOptions.checkpoint`. */
+export type Checkpoint =
+  /** INITIATED is durable; no Prepare has been sent. */
+  | 'INITIATED'
+  /** Every vote is in (or phase 1 failed); the decision is not written yet. */
+  | 'VOTED'
+  /** The decision is durable; no phase-2 message has been sent. */
+  | 'DECIDED'
+  /** One participant acknowledged the decision for one leg. */
+  | 'ACKED';
 
 export interface CoordinatorOptions {
   /** Durable decision log. The caller owns it: `Coordinator.close` does not close it. */
@@ -34,6 +54,11 @@ export interface CoordinatorOptions {
    * Default: none.
    */
   readonly onEvent?: (event: CoordinatorEvent) => void;
+  /**
+   * Awaited at each `Checkpoint` before the coordinator goes on, so that a test (failpoints) can
+   * crash or stall the process exactly there. Default: none.
+   */
+  readonly checkpoint?: (point: Checkpoint, txid: bigint) => Promise<void>;
 }
 
 export interface Settings {
@@ -41,6 +66,9 @@ export interface Settings {
   readonly ackMs: number;
   readonly retryInitialMs: number;
   readonly retryMaxMs: number;
+  readonly refusedRetryMaxMs: number;
+  readonly renewMs: number;
+  readonly takeOverMs: number;
   readonly clock: Clock;
   readonly random: () => number;
 }
@@ -66,6 +94,9 @@ export function settingsFrom(options: CoordinatorOptions): Settings {
     ackMs: positive('ackMs', t.ackMs, 5000),
     retryInitialMs,
     retryMaxMs,
+    refusedRetryMaxMs: positive('refusedRetryMaxMs', t.refusedRetryMaxMs, 60_000),
+    renewMs: positive('renewMs', t.renewMs, 1000),
+    takeOverMs: positive('takeOverMs', t.takeOverMs, 1000),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
   };

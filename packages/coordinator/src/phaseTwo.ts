@@ -1,4 +1,4 @@
-import { DependencyUnavailable } from '@strife/domain';
+import { DependencyUnavailable, StrifeError } from '@strife/domain';
 import { withDeadline } from './deadline';
 import { persist, type RetryPolicy } from './retry';
 import type { Decision, Leg, Participant } from './types';
@@ -7,10 +7,26 @@ export interface PhaseTwoContext {
   readonly participants: (name: string) => Participant | undefined;
   readonly ackMs: number;
   readonly retry: RetryPolicy;
-  /** Aborts when the coordinator closes; delivery stops and is resumed by `recover`. */
+  /** The cap on the re-send delay after a participant refused the message (see `isRefusal`). */
+  readonly refusedMaxMs: number;
+  /** Aborts when the coordinator closes or loses the transaction; delivery then stops. */
   readonly signal: AbortSignal;
-  readonly onAck: (leg: Leg) => void;
+  readonly onAck: (leg: Leg) => Promise<void>;
   readonly onRetry: (leg: Leg, attempt: number, delayMs: number, error: unknown) => void;
+}
+
+/**
+ * Whether a participant refused a Commit/Abort (the leg is unknown there, or in the other final
+ * state), rather than failing to answer. That means lost books or a bug: the decision stands and
+ * is re-sent, but rarely, and it is reported as stuck.
+ */
+export function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof StrifeError &&
+    (error.code === 'LEG_REFUSED' ||
+      error.code === 'UNKNOWN_LEG' ||
+      error.code === 'LEG_STATE_CONFLICT')
+  );
 }
 
 /**
@@ -42,10 +58,14 @@ function deliver(
       ctx.retry.clock,
       ctx.signal,
     );
-    ctx.onAck(leg);
+    await ctx.onAck(leg);
   };
-  return persist(send, ctx.retry, ctx.signal, (attempt, delayMs, error) =>
-    ctx.onRetry(leg, attempt, delayMs, error),
+  return persist(
+    send,
+    ctx.retry,
+    ctx.signal,
+    (attempt, delayMs, error) => ctx.onRetry(leg, attempt, delayMs, error),
+    (error) => (isRefusal(error) ? ctx.refusedMaxMs : ctx.retry.maxMs),
   );
 }
 

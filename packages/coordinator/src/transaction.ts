@@ -2,7 +2,7 @@ import { InvalidArgument } from '@strife/domain';
 import type { Leg, LegKind, Transaction } from './types';
 
 const MAX_INT64 = (1n << 63n) - 1n;
-const LEG_KINDS: readonly string[] = ['debit', 'credit'] satisfies LegKind[];
+const LEG_KINDS: readonly string[] = ['debit', 'credit', 'transfer'] satisfies LegKind[];
 
 /** Throws `InvalidArgument` unless `txid` fits the log: 1 ≤ txid < 2^63 (0 is protobuf's "unset"). */
 export function checkTxid(txid: unknown, field = 'txid'): asserts txid is bigint {
@@ -24,7 +24,16 @@ export function checkTransaction(tx: Transaction): void {
       throw new InvalidArgument(`${at}.participant`, 'must be a non-empty string');
     }
     if (!LEG_KINDS.includes(leg.kind)) {
-      throw new InvalidArgument(`${at}.kind`, "must be 'debit' or 'credit'");
+      throw new InvalidArgument(`${at}.kind`, "must be 'debit', 'credit' or 'transfer'");
+    }
+    if ((leg.kind === 'transfer') !== (leg.toAccount !== undefined)) {
+      throw new InvalidArgument(
+        `${at}.toAccount`,
+        'is required for a transfer leg, and only there',
+      );
+    }
+    if (leg.toAccount !== undefined && (leg.toAccount === '' || leg.toAccount === leg.account)) {
+      throw new InvalidArgument(`${at}.toAccount`, 'must be another non-empty account');
     }
     if (typeof leg.account !== 'string' || leg.account === '') {
       throw new InvalidArgument(`${at}.account`, 'must be a non-empty string');
@@ -47,7 +56,7 @@ export function legsDiffer(a: readonly Leg[], b: readonly Leg[]): string | undef
   for (const [i, x] of a.entries()) {
     const y = b[i];
     if (y === undefined) return 'legs.length';
-    for (const field of ['participant', 'kind', 'account', 'amount'] as const) {
+    for (const field of ['participant', 'kind', 'account', 'toAccount', 'amount'] as const) {
       if (x[field] !== y[field]) return `legs[${i}].${field}`;
     }
   }

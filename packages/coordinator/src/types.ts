@@ -1,13 +1,17 @@
-/** Which side of a payment a leg is: money leaves the account, or arrives in it. */
-export type LegKind = 'debit' | 'credit';
+import type { Decision, LegKind } from '@strife/domain';
+
+export type { Decision, LegKind };
 
 /** One participant's part of a transaction. A participant keys it by (txid, kind). */
 export interface Leg {
   /** The participant's name, e.g. the bank `SBI`. */
   readonly participant: string;
+  /** `debit` or `credit` at one account, or a `transfer` between two accounts of the participant. */
   readonly kind: LegKind;
-  /** The account at that participant. */
+  /** The account at that participant (the payer's, for a transfer). */
   readonly account: string;
+  /** The payee's account at the same participant: set exactly when `kind` is `transfer`. */
+  readonly toAccount?: string;
   /** Minor units, > 0. */
   readonly amount: bigint;
 }
@@ -35,14 +39,12 @@ export interface Participant {
   abort(txid: bigint, leg: Leg, signal: AbortSignal): Promise<void>;
 }
 
-export type Decision = 'COMMIT' | 'ABORT';
-
 /** Why a transaction was aborted. */
 export type AbortCause =
   | { kind: 'VOTED_NO'; participant: string; reason: string; detail?: string }
   | { kind: 'TIMEOUT'; participant: string }
   | { kind: 'UNAVAILABLE'; participant: string; detail: string }
-  /** Decided by presumed abort: recovery, or `resolve` for a transaction without a decision. */
+  /** Decided by presumed abort: `resolve` for a transaction without a decision. */
   | { kind: 'PRESUMED' };
 
 export type Outcome =

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Coordinator, SqliteDecisionLog, type Decision } from '../src';
+import { Coordinator, type Decision } from '../src';
+import { SqliteDecisionLog } from '../src/sqlite';
 import { DurableParticipant, type DurableState } from './fixtures/durableParticipant';
 
 const CHILD = join(__dirname, 'fixtures', 'crashChild.js');
@@ -23,7 +24,8 @@ interface Scenario {
   atCrash: [string, DurableState | undefined, DurableState | undefined];
   /** Before recover, each bank asks about its PREPARED legs and applies the answer. */
   resolveFirst?: Decision;
-  aborted: bigint[];
+  /** The txids whose phase 1 the takeover runs again (undecided when the process died). */
+  resumed: bigint[];
   final: Decision;
 }
 
@@ -32,22 +34,29 @@ const scenarios: Scenario[] = [
     name: 'after INITIATED',
     crashAt: { type: 'INITIATED', txid: '2' },
     atCrash: ['INITIATED', undefined, undefined],
-    aborted: [2n],
-    final: 'ABORT',
+    resumed: [2n],
+    final: 'COMMIT',
+  },
+  {
+    name: 'after both YES votes, before the decision',
+    crashAt: { type: 'PREPARED_VOTE', txid: '2', nth: 2 },
+    atCrash: ['INITIATED', 'PREPARED', 'PREPARED'],
+    resumed: [2n],
+    final: 'COMMIT',
   },
   {
     name: 'after both YES votes, before the decision; the banks ask first',
     crashAt: { type: 'PREPARED_VOTE', txid: '2', nth: 2 },
     atCrash: ['INITIATED', 'PREPARED', 'PREPARED'],
     resolveFirst: 'ABORT',
-    aborted: [],
+    resumed: [],
     final: 'ABORT',
   },
   {
     name: 'after DECIDED COMMIT',
     crashAt: { type: 'DECIDED', txid: '2', decision: 'COMMIT' },
     atCrash: ['COMMIT', 'PREPARED', 'PREPARED'],
-    aborted: [],
+    resumed: [],
     final: 'COMMIT',
   },
   {
@@ -55,7 +64,7 @@ const scenarios: Scenario[] = [
     crashAt: { type: 'DECIDED', txid: '2', decision: 'COMMIT' },
     atCrash: ['COMMIT', 'PREPARED', 'PREPARED'],
     resolveFirst: 'COMMIT',
-    aborted: [],
+    resumed: [],
     final: 'COMMIT',
   },
   {
@@ -63,14 +72,14 @@ const scenarios: Scenario[] = [
     crashAt: { type: 'DECIDED', txid: '2', decision: 'ABORT' },
     noVotes: ['2-credit'],
     atCrash: ['ABORT', 'PREPARED', 'ABORTED'],
-    aborted: [],
+    resumed: [],
     final: 'ABORT',
   },
   {
     name: 'mid phase 2, after the first ACKED',
     crashAt: { type: 'ACKED', txid: '2' },
     atCrash: ['COMMIT', 'COMMITTED', 'PREPARED'],
-    aborted: [],
+    resumed: [],
     final: 'COMMIT',
   },
 ];
@@ -131,7 +140,7 @@ describe('a coordinator process killed at each 2PC step', () => {
           }
         }
       }
-      expect((await coordinator.recover()).aborted).toEqual(s.aborted);
+      expect((await coordinator.recover()).resumed).toEqual(s.resumed);
       await coordinator.idle();
 
       expect(await log.get(1n)).toMatchObject({ state: 'DONE', decision: 'COMMIT' });

@@ -1,12 +1,12 @@
 import {
   Coordinator,
-  SqliteDecisionLog,
   type CoordinatorEvent,
   type CoordinatorOptions,
   type DecisionLog,
   type Leg,
   type Transaction,
 } from '../src';
+import { SqliteDecisionLog } from '../src/sqlite';
 import { Network } from './fakeParticipant';
 
 export const debit = (participant: string, account: string, amount: bigint): Leg => ({
@@ -75,8 +75,8 @@ export function tracingLog(inner: DecisionLog, trace: string[]): DecisionLog {
       trace.push(`log:DONE:${txid}`);
     },
     get: (txid) => inner.get(txid),
-    undecided: () => inner.undecided(),
-    unfinished: () => inner.unfinished(),
+    takeOver: (limit) => inner.takeOver(limit),
+    renew: (txids) => inner.renew(txids),
     close: () => inner.close(),
   };
 }
@@ -88,18 +88,34 @@ export interface World {
   /** Every event from every coordinator built by this world, in order. */
   readonly events: CoordinatorEvent[];
   readonly types: (txid?: bigint) => string[];
-  /** A new coordinator on the same log and participants, as after a restart. */
+  /**
+   * A new coordinator on the same log file and participants, as after a restart: a new
+   * incarnation of the same owner, so it takes over what the previous one left.
+   */
   restart(options?: Partial<CoordinatorOptions>): Coordinator;
+}
+
+let incarnations = 0;
+
+/** The same log, working for a new incarnation of the default owner (as after a restart). */
+export function reincarnate(log: SqliteDecisionLog): SqliteDecisionLog {
+  incarnations += 1;
+  return SqliteDecisionLog.sharing(log, {
+    name: 'coordinator',
+    incarnation: `restart-${incarnations}`,
+    leaseMs: 30_000,
+  });
 }
 
 /** An in-memory log, participants SBI/ICICI/HDFC, and a coordinator with FAST timeouts. */
 export function world(options: Partial<CoordinatorOptions> = {}): World {
-  const log = SqliteDecisionLog.open(':memory:');
+  const log =
+    options.log instanceof SqliteDecisionLog ? options.log : SqliteDecisionLog.open(':memory:');
   const net = new Network(['SBI', 'ICICI', 'HDFC']);
   const recorder = eventRecorder();
-  const build = (more: Partial<CoordinatorOptions>): Coordinator =>
+  const build = (more: Partial<CoordinatorOptions>, own = log): Coordinator =>
     new Coordinator({
-      log,
+      log: own,
       participants: net.lookup,
       timeouts: FAST,
       random: () => 0.5,
@@ -113,6 +129,6 @@ export function world(options: Partial<CoordinatorOptions> = {}): World {
     coordinator: build({}),
     events: recorder.events,
     types: recorder.types,
-    restart: build,
+    restart: (more = {}) => build(more, reincarnate(log)),
   };
 }

@@ -1,4 +1,5 @@
-import { Coordinator, SqliteDecisionLog } from '../src';
+import { Coordinator } from '../src';
+import { SqliteDecisionLog } from '../src/sqlite';
 import { Network } from './fakeParticipant';
 import { FAST, eventRecorder, payment, tracingLog } from './harness';
 

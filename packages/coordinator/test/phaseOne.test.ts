@@ -1,4 +1,5 @@
-import { Coordinator, SqliteDecisionLog, type Leg, type Participant, type Vote } from '../src';
+import { Coordinator, type Leg, type Participant, type Vote } from '../src';
+import { SqliteDecisionLog } from '../src/sqlite';
 import { Network } from './fakeParticipant';
 import { FAST, credit, debit, deferred, payment, world } from './harness';
 import { ManualClock } from './manualClock';

@@ -1,5 +1,6 @@
 import { InvalidArgument } from '@strife/domain';
-import { Coordinator, CoordinatorClosed, SqliteDecisionLog, TransactionMismatch } from '../src';
+import { Coordinator, CoordinatorClosed, TransactionMismatch } from '../src';
+import { SqliteDecisionLog } from '../src/sqlite';
 import { FAST, credit, debit, payment, world } from './harness';
 import { ManualClock } from './manualClock';
 
@@ -79,10 +80,11 @@ describe('closing', () => {
     await expect(w.coordinator.recover()).rejects.toThrow(CoordinatorClosed);
     expect(await w.log.get(7n)).toBeUndefined();
 
-    const next = w.restart({ clock });
-    expect(await next.recover()).toEqual({ aborted: [6n], redriven: [6n] });
+    w.net.get('ICICI').script(6n, 'credit', { prepare: 'YES' });
+    const next = w.restart();
+    expect(await next.recover()).toEqual({ resumed: [6n], redriven: [] });
     await next.idle();
-    expect(w.net.states(payment(6n))).toEqual(['ABORTED', 'ABORTED']);
+    expect(w.net.states(payment(6n))).toEqual(['COMMITTED', 'COMMITTED']);
   });
 });
 

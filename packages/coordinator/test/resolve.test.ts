@@ -2,25 +2,25 @@ import type { Participant } from '../src';
 import { payment, world } from './harness';
 
 describe('resolve', () => {
-  it('answers ABORT for an unknown txid and records it, so it can never turn into COMMIT', async () => {
+  it('answers ABORT for a txid never logged, and records nothing', async () => {
     const w = world();
     expect(await w.coordinator.resolve(1n)).toBe('ABORT');
-    expect(await w.log.get(1n)).toMatchObject({ decision: 'ABORT', cause: { kind: 'PRESUMED' } });
-    expect(await w.log.decide(1n, 'COMMIT')).toBe('ABORT');
+    expect(await w.log.get(1n)).toBeUndefined();
     await w.coordinator.idle();
-    expect((await w.log.get(1n))?.state).toBe('DONE');
+    expect(w.net.all().flatMap((p) => p.received)).toEqual([]);
   });
 
-  it('then answers a later run of that txid with ABORT, without sending a Prepare', async () => {
+  it('cannot abort a future transaction: a later run of an asked-about txid commits', async () => {
+    // INITIATED is durable before any Prepare, so no participant can hold a leg of a txid the
+    // log has never seen: asking about one (as a bank that guesses the next txids would) gets
+    // ABORT, and must change nothing for the payment that later gets that txid.
     const w = world();
-    await w.coordinator.resolve(2n);
-    expect(await w.coordinator.run(payment(2n))).toEqual({
-      txid: 2n,
-      decision: 'ABORT',
-      reason: { kind: 'PRESUMED' },
-    });
+    for (const txid of [2n, 3n, 4n]) expect(await w.coordinator.resolve(txid)).toBe('ABORT');
+    for (const txid of [2n, 3n, 4n]) {
+      expect(await w.coordinator.run(payment(txid))).toEqual({ txid, decision: 'COMMIT' });
+    }
     await w.coordinator.idle();
-    expect(w.net.get('SBI').received).toEqual([]);
+    expect(w.net.states(payment(3n))).toEqual(['COMMITTED', 'COMMITTED']);
   });
 
   it('aborts an INITIATED transaction without a decision and tells every leg', async () => {

@@ -1,13 +1,8 @@
 import fc from 'fast-check';
-import {
-  Coordinator,
-  SqliteDecisionLog,
-  type Decision,
-  type LegKind,
-  type Outcome,
-  type Transaction,
-} from '../src';
+import { Coordinator, type Decision, type LegKind, type Outcome, type Transaction } from '../src';
+import { SqliteDecisionLog } from '../src/sqlite';
 import { Network, type LegScript, type PrepareScript } from './fakeParticipant';
+import { reincarnate } from './harness';
 
 const BANKS = ['A', 'B', 'C'];
 const TIMEOUTS = { prepareMs: 15, ackMs: 1000, retryInitialMs: 1, retryMaxMs: 4 };
@@ -72,7 +67,10 @@ async function execute(p: Plan): Promise<void> {
       })),
     };
   });
-  const answers: Promise<[bigint, Decision] | undefined>[] = [];
+  /** Each answer, and whether any participant held a leg of that txid when it was given. */
+  const answers: Promise<[bigint, Decision, boolean] | undefined>[] = [];
+  const held = (txid: bigint): boolean =>
+    net.all().some((p) => p.entries().some((e) => e.txid === txid && e.state === 'PREPARED'));
   let seen = 0;
   const first: Coordinator = new Coordinator({
     log,
@@ -85,7 +83,7 @@ async function execute(p: Plan): Promise<void> {
       for (const r of p.resolves.filter((q) => q.at === at)) {
         answers.push(
           first.resolve(r.txid).then(
-            (d) => [r.txid, d],
+            (d) => [r.txid, d, held(r.txid)],
             () => undefined,
           ),
         );
@@ -103,7 +101,11 @@ async function execute(p: Plan): Promise<void> {
   await first.close();
 
   // Faults stop: a new coordinator on the same log; the participants keep their state.
-  const second = new Coordinator({ log, participants: net.lookup, timeouts: TIMEOUTS });
+  const second = new Coordinator({
+    log: reincarnate(log),
+    participants: net.lookup,
+    timeouts: TIMEOUTS,
+  });
   if (p.retryRuns) {
     const unanswered = txs.filter((tx) => !outcomes.has(tx.txid));
     for (const o of await Promise.all(unanswered.map((tx) => second.run(tx)))) settle(o);
@@ -134,8 +136,13 @@ async function execute(p: Plan): Promise<void> {
     if (outcome !== undefined) expect(outcome.decision).toBe(record.decision);
     expect(await second.resolve(txid)).toBe(record.decision);
   }
+  // An answer is recorded, so it stands; except ABORT for a txid never logged, which nobody can
+  // hold a leg of: then no participant may have held one when the answer was given.
   for (const answer of await Promise.all(answers)) {
-    if (answer !== undefined) expect((await log.get(answer[0]))?.decision).toBe(answer[1]);
+    if (answer === undefined) continue;
+    const [txid, decision, wasHeld] = answer;
+    const logged = (await log.get(txid))?.decision;
+    if (logged !== decision) expect([decision, wasHeld]).toEqual(['ABORT', false]);
   }
   for (const participant of net.all()) {
     expect(participant.violations).toEqual([]);

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteDecisionLog, TransactionMismatch, type Transaction } from '../src';
-import { debit, payment } from './harness';
+import { TransactionMismatch, type Transaction } from '../src';
+import { DECISION_LOG_MIGRATIONS, SqliteDecisionLog } from '../src/sqlite';
+import { debit, payment, reincarnate } from './harness';
 
 describe('SqliteDecisionLog', () => {
   let time = 1000;
@@ -18,8 +19,6 @@ describe('SqliteDecisionLog', () => {
     await log.initiate(tx);
     const record = await log.get(7n);
     expect(record).toEqual({ txid: 7n, legs: tx.legs, state: 'INITIATED', createdAt: time });
-    expect(await log.undecided()).toEqual([record]);
-    expect(await log.unfinished()).toEqual([]);
     expect(await log.get(8n)).toBeUndefined();
   });
 
@@ -98,24 +97,51 @@ describe('SqliteDecisionLog', () => {
     await log.initiate(payment(6n));
     await expect(log.markDone(6n)).rejects.toThrow('no decision');
     await log.decide(6n, 'ABORT');
-    expect((await log.unfinished()).map((r) => r.txid)).toEqual([6n]);
     await log.markDone(6n);
     const done = await log.get(6n);
     await log.markDone(6n);
     expect(await log.get(6n)).toEqual(done);
     expect(done).toMatchObject({ state: 'DONE', decision: 'ABORT' });
     expect(done?.doneAt).toBeGreaterThanOrEqual(done?.decidedAt ?? Infinity);
-    expect(await log.unfinished()).toEqual([]);
   });
 
-  it('lists undecided and unfinished transactions oldest txid first', async () => {
+  it('gives a later incarnation everything not DONE, oldest txid first, and nothing twice', async () => {
     for (const txid of [12n, 10n, 11n, 13n]) await log.initiate(payment(txid));
     await log.decide(13n, 'COMMIT');
     await log.decide(11n, 'ABORT');
     await log.decide(12n, 'COMMIT');
     await log.markDone(12n);
-    expect((await log.undecided()).map((r) => r.txid)).toEqual([10n]);
-    expect((await log.unfinished()).map((r) => r.txid)).toEqual([11n, 13n]);
+    expect(await log.takeOver(10)).toEqual([]);
+    const next = reincarnate(log);
+    expect((await next.takeOver(2)).map((r) => [r.txid, r.state])).toEqual([
+      [10n, 'INITIATED'],
+      [11n, 'ABORT'],
+    ]);
+    expect((await next.takeOver(10)).map((r) => r.txid)).toEqual([13n]);
+    expect(await next.takeOver(10)).toEqual([]);
+    expect(await log.renew([10n, 11n, 13n])).toEqual([10n, 11n, 13n]);
+    expect(await next.renew([10n, 11n, 12n, 13n])).toEqual([12n]);
+  });
+
+  it('upgrades a file of the unversioned schema in place, keeping its transactions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strife-decisionlog-v1-'));
+    try {
+      const path = join(dir, 'old.db');
+      const raw = new Database(path);
+      raw.exec(DECISION_LOG_MIGRATIONS[0] ?? '');
+      raw.exec(`INSERT INTO transactions (txid, decision, created_at, decided_at) VALUES (3, 'COMMIT', 1, 2);
+        INSERT INTO legs (txid, idx, participant, kind, account, amount) VALUES (3, 0, 'SBI', 'debit', '1', 5);`);
+      raw.close();
+      const upgraded = SqliteDecisionLog.open(path);
+      expect(await upgraded.get(3n)).toMatchObject({
+        state: 'COMMIT',
+        legs: [debit('SBI', '1', 5n)],
+      });
+      expect((await upgraded.takeOver(10)).map((r) => r.txid)).toEqual([3n]);
+      await upgraded.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('round-trips the largest txid and amount exactly', async () => {

@@ -1,21 +1,36 @@
-import { assertIdempotencyKey, IdempotencyKeyReused, RequestInFlight } from '@strife/domain';
-import type { Fingerprint, KeyRecord } from './record';
-import type { IdempotencyStore } from './store';
+import {
+  assertIdempotencyKey,
+  IdempotencyKeyExpired,
+  IdempotencyKeyReused,
+  RequestInFlight,
+} from '@strife/domain';
 
-/** Turns an outcome into the string the store keeps, and back. */
-export interface Codec<T> {
-  encode(value: T): string;
-  decode(text: string): T;
-}
+/** The request fields whose equality makes a retry "the same request", e.g. `{ to, amount }`. */
+export type Fingerprint = Readonly<Record<string, string>>;
+
+/** What the store holds under a key: the request it was first used for, and its outcome. */
+export type Stored<T> =
+  | {
+      readonly state: 'KNOWN';
+      readonly fingerprint: Fingerprint;
+      /** The outcome, or undefined while the first attempt is still running. */
+      readonly outcome: T | undefined;
+    }
+  /** The key's record was pruned after its retention: it may have been used, so it is refused. */
+  | { readonly state: 'EXPIRED' };
 
 export interface IdempotencyKeysOptions<T> {
-  readonly store: IdempotencyStore;
-  readonly codec: Codec<T>;
-  /** How long a DONE key is kept. Default 24 h. */
-  readonly retentionMs?: number;
+  /**
+   * Reads what the store holds under (scope, key). The store is the caller's: a key is recorded
+   * there by the `begin` step of `claim`, atomically with whatever that request starts.
+   */
+  readonly find: (scope: string, key: string) => Promise<Stored<T> | undefined>;
   /** How long a retry waits for an in-flight attempt before `RequestInFlight`. Default 5000 ms. */
   readonly waitMs?: number;
-  /** How often a waiting retry re-reads the store (for attempts in other processes). Default 25 ms. */
+  /**
+   * How often a waiting retry re-reads the store, for attempts running in another process.
+   * Default 25 ms; waiters in this process are woken at once by `settled`.
+   */
   readonly pollMs?: number;
   /** Milliseconds since the epoch. Default `Date.now`. */
   readonly now?: () => number;
@@ -26,99 +41,59 @@ export type Claim<T> =
   { readonly status: 'new' } | { readonly status: 'replay'; readonly outcome: T };
 
 /**
- * Idempotency keys, scoped per user: the same key with the same request yields the first
- * outcome forever (until retention ends); with a different request it is refused naming the
- * fields that differ. A retry that arrives while the first attempt runs waits for it, bounded.
+ * Idempotency keys, scoped per user, over any store: the same key with the same request yields
+ * the first outcome forever (until retention ends, after which it is refused); with a different
+ * request it is refused naming the fields that differ. A retry that arrives while the first
+ * attempt runs — in this process or another — waits for it, bounded.
  */
 export class IdempotencyKeys<T> {
   private readonly waiters = new Map<string, Set<() => void>>();
-  private readonly retentionMs: number;
   private readonly waitMs: number;
   private readonly pollMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: IdempotencyKeysOptions<T>) {
-    this.retentionMs = options.retentionMs ?? 86_400_000;
     this.waitMs = options.waitMs ?? 5000;
     this.pollMs = options.pollMs ?? 25;
     this.now = options.now ?? Date.now;
   }
 
   /**
-   * Claims `key` for `scope` with this request's fingerprint. A new claim starts with
-   * `recoveryPoint` when given (saving a `setRecoveryPoint` write when it is known up front).
+   * Claims `key` for `scope` with this request's fingerprint. An unknown key is claimed by
+   * `begin`, which records it durably (with whatever the request starts) and resolves false if
+   * another attempt recorded it first. Each key is therefore claimed once, by one attempt.
    * @throws InvalidArgument for a malformed key; IdempotencyKeyReused for the same key with a
-   *   different request; RequestInFlight when another attempt is still running after `waitMs`.
+   *   different request; IdempotencyKeyExpired for a key whose record was pruned;
+   *   RequestInFlight when another attempt is still running after `waitMs`; whatever `begin`
+   *   throws (nothing is recorded then).
    */
   async claim(
     scope: string,
     key: string,
     fingerprint: Fingerprint,
-    recoveryPoint?: string,
+    begin: () => Promise<boolean>,
   ): Promise<Claim<T>> {
     assertIdempotencyKey(key);
     const deadline = this.now() + this.waitMs;
     for (;;) {
-      const { record, inserted } = await this.options.store.insertIfAbsent(
-        scope,
-        key,
-        fingerprint,
-        new Date(this.now()),
-        recoveryPoint,
-      );
-      if (inserted) return { status: 'new' };
-      const differing = differences(record.fingerprint, fingerprint);
+      const stored = await this.options.find(scope, key);
+      if (stored === undefined) {
+        if (await begin()) return { status: 'new' };
+        continue;
+      }
+      if (stored.state === 'EXPIRED') throw new IdempotencyKeyExpired(key);
+      const differing = differences(stored.fingerprint, fingerprint);
       if (differing.length > 0) throw new IdempotencyKeyReused(key, differing);
-      if (record.state === 'DONE') return { status: 'replay', outcome: this.decode(record) };
+      if (stored.outcome !== undefined) return { status: 'replay', outcome: stored.outcome };
       const left = deadline - this.now();
       if (left <= 0) throw new RequestInFlight(key);
       await this.settledOrTimeout(scope, key, Math.min(left, this.pollMs));
     }
   }
 
-  /** Records what the running attempt made durable elsewhere, for `inFlight()` recovery. */
-  setRecoveryPoint(scope: string, key: string, recoveryPoint: string): Promise<void> {
-    return this.options.store.setRecoveryPoint(scope, key, recoveryPoint, new Date(this.now()));
-  }
-
-  /** Stores the outcome and wakes waiting retries. Returns the stored outcome (the first one wins). */
-  async complete(scope: string, key: string, outcome: T): Promise<T> {
-    const now = this.now();
-    const record = await this.options.store.complete(
-      scope,
-      key,
-      this.options.codec.encode(outcome),
-      new Date(now),
-      new Date(now + this.retentionMs),
-    );
-    this.wake(scope, key);
-    return this.decode(record);
-  }
-
-  /** Frees a key whose attempt did nothing durable, so a retry starts afresh. */
-  async release(scope: string, key: string): Promise<void> {
-    await this.options.store.release(scope, key);
-    this.wake(scope, key);
-  }
-
-  get(scope: string, key: string): Promise<KeyRecord | undefined> {
-    return this.options.store.get(scope, key);
-  }
-
-  /** Keys whose attempt never finished (e.g. the process died): for a completer at start. */
-  inFlight(): Promise<KeyRecord[]> {
-    return this.options.store.inFlight();
-  }
-
-  /** Prunes DONE keys past retention; returns how many. */
-  expire(): Promise<number> {
-    return this.options.store.deleteExpired(new Date(this.now()));
-  }
-
-  /** The stored outcome of a DONE record. */
-  decode(record: KeyRecord): T {
-    if (record.outcome === undefined) throw new Error(`key ${record.key} has no outcome yet`);
-    return this.options.codec.decode(record.outcome);
+  /** Wakes the retries of (scope, key) waiting in this process: its outcome is now stored. */
+  settled(scope: string, key: string): void {
+    this.waiters.get(`${scope}\u0000${key}`)?.forEach((wake) => wake());
   }
 
   private settledOrTimeout(scope: string, key: string, ms: number): Promise<void> {
@@ -135,11 +110,6 @@ export class IdempotencyKeys<T> {
       const timer = setTimeout(done, ms);
       set.add(done);
     });
-  }
-
-  private wake(scope: string, key: string): void {
-    const set = this.waiters.get(`${scope}\u0000${key}`);
-    set?.forEach((wake) => wake());
   }
 }
 

@@ -1,9 +1,7 @@
 export {
   IdempotencyKeys,
   type Claim,
-  type Codec,
+  type Fingerprint,
   type IdempotencyKeysOptions,
+  type Stored,
 } from './idempotencyKeys';
-export type { IdempotencyStore } from './store';
-export { SqliteIdempotencyStore } from './sqliteStore';
-export type { Fingerprint, KeyRecord, KeyState } from './record';

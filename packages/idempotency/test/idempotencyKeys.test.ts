@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { IdempotencyKeyReused, InvalidArgument, RequestInFlight } from '@strife/domain';
 import {
+  IdempotencyKeyExpired,
+  IdempotencyKeyReused,
+  InvalidArgument,
+  RequestInFlight,
+} from '@strife/domain';
+import {
+  type Fingerprint,
   IdempotencyKeys,
-  SqliteIdempotencyStore,
-  type Codec,
   type IdempotencyKeysOptions,
+  type Stored,
 } from '../src';
 
 interface Outcome {
@@ -14,28 +16,54 @@ interface Outcome {
   status: string;
 }
 
-const codec: Codec<Outcome> = {
-  encode: (o) => JSON.stringify({ txid: o.txid.toString(), status: o.status }),
-  decode: (text) => {
-    const raw = JSON.parse(text) as { txid: string; status: string };
-    return { txid: BigInt(raw.txid), status: raw.status };
-  },
-};
+/**
+ * A store shared by any number of `IdempotencyKeys` (as several gateway instances share one
+ * database): `begin` inserts the key unless present; `finish` stores its outcome.
+ */
+class MemoryStore {
+  readonly rows = new Map<string, Stored<Outcome>>();
+  readonly find = (scope: string, key: string): Promise<Stored<Outcome> | undefined> =>
+    // An await, as a real database read would take.
+    Promise.resolve().then(() => this.rows.get(`${scope}/${key}`));
+
+  begin(scope: string, key: string, fingerprint: Fingerprint): () => Promise<boolean> {
+    return () =>
+      Promise.resolve().then(() => {
+        if (this.rows.has(`${scope}/${key}`)) return false;
+        this.rows.set(`${scope}/${key}`, { state: 'KNOWN', fingerprint, outcome: undefined });
+        return true;
+      });
+  }
+
+  finish(scope: string, key: string, outcome: Outcome): void {
+    const row = this.rows.get(`${scope}/${key}`);
+    if (row?.state !== 'KNOWN') throw new Error('not claimed');
+    this.rows.set(`${scope}/${key}`, { ...row, outcome });
+  }
+}
 
 const request = { to: 'SBI:2001', amount: '10000' };
 
-function keys(options: Partial<IdempotencyKeysOptions<Outcome>> = {}) {
-  const store = SqliteIdempotencyStore.open(':memory:');
-  return new IdempotencyKeys<Outcome>({ store, codec, waitMs: 1000, pollMs: 5, ...options });
+function setup(options: Partial<IdempotencyKeysOptions<Outcome>> = {}) {
+  const store = new MemoryStore();
+  const keys = new IdempotencyKeys<Outcome>({
+    find: store.find,
+    waitMs: 1000,
+    pollMs: 5,
+    ...options,
+  });
+  const claim = (scope: string, key: string, fingerprint: Fingerprint = request) =>
+    keys.claim(scope, key, fingerprint, store.begin(scope, key, fingerprint));
+  return { store, keys, claim };
 }
 
 describe('IdempotencyKeys', () => {
   it('lets the first request through and replays its outcome to every retry', async () => {
-    const k = keys();
-    await expect(k.claim('alice', 'k1', request)).resolves.toEqual({ status: 'new' });
-    await k.complete('alice', 'k1', { txid: 7n, status: 'COMMITTED' });
+    const { store, claim } = setup();
+    await expect(claim('alice', 'k1')).resolves.toEqual({ status: 'new' });
+    store.finish('alice', 'k1', { txid: 7n, status: 'COMMITTED' });
     for (let i = 0; i < 3; i++) {
-      await expect(k.claim('alice', 'k1', { ...request })).resolves.toEqual({
+      await expect(claim('alice', 'k1', { ...request })).resolves.toEqual({
         status: 'replay',
         outcome: { txid: 7n, status: 'COMMITTED' },
       });
@@ -43,103 +71,93 @@ describe('IdempotencyKeys', () => {
   });
 
   it('refuses the same key with a different request, naming the fields that differ', async () => {
-    const k = keys();
-    await k.claim('alice', 'k1', request);
-    await k.complete('alice', 'k1', { txid: 7n, status: 'COMMITTED' });
-    await expect(k.claim('alice', 'k1', { ...request, amount: '10001' })).rejects.toThrow(
+    const { store, claim } = setup();
+    await claim('alice', 'k1');
+    store.finish('alice', 'k1', { txid: 7n, status: 'COMMITTED' });
+    await expect(claim('alice', 'k1', { ...request, amount: '10001' })).rejects.toThrow(
       new IdempotencyKeyReused('k1', ['amount']),
     );
-    await expect(k.claim('alice', 'k1', { to: 'ICICI:1001', amount: '1' })).rejects.toThrow(
-      'idempotency key k1 was used for a different request (amount, to differ)',
+    await expect(claim('alice', 'k1', { to: 'ICICI:1001', amount: '1' })).rejects.toThrow(
+      'idempotency key "k1" was used for a different request (amount, to differ)',
     );
   });
 
+  it('refuses a key whose record was pruned, and never runs the request again', async () => {
+    const { store, claim } = setup();
+    store.rows.set('alice/old', { state: 'EXPIRED' });
+    await expect(claim('alice', 'old')).rejects.toBeInstanceOf(IdempotencyKeyExpired);
+    expect(store.rows.get('alice/old')).toEqual({ state: 'EXPIRED' });
+  });
+
   it('scopes keys to their user', async () => {
-    const k = keys();
-    await expect(k.claim('alice', 'shared', request)).resolves.toEqual({ status: 'new' });
-    await expect(k.claim('bob', 'shared', { to: 'ICICI:1001', amount: '5' })).resolves.toEqual({
+    const { claim } = setup();
+    await expect(claim('alice', 'shared')).resolves.toEqual({ status: 'new' });
+    await expect(claim('bob', 'shared', { to: 'ICICI:1001', amount: '5' })).resolves.toEqual({
       status: 'new',
     });
   });
 
-  it('makes a retry wait for the in-flight attempt and then replay it', async () => {
-    const k = keys();
-    await k.claim('alice', 'k1', request);
-    const retry = k.claim('alice', 'k1', request);
-    setTimeout(() => void k.complete('alice', 'k1', { txid: 9n, status: 'ABORTED' }), 30);
+  it('makes a retry wait for the in-flight attempt, woken at once when it settles here', async () => {
+    const { store, keys, claim } = setup({ pollMs: 60_000 });
+    await claim('alice', 'k1');
+    const retry = claim('alice', 'k1');
+    setTimeout(() => {
+      store.finish('alice', 'k1', { txid: 9n, status: 'ABORTED' });
+      keys.settled('alice', 'k1');
+    }, 30);
     await expect(retry).resolves.toEqual({
       status: 'replay',
       outcome: { txid: 9n, status: 'ABORTED' },
     });
   });
 
-  it('answers RequestInFlight when the attempt outlasts the wait', async () => {
-    const k = keys({ waitMs: 40 });
-    await k.claim('alice', 'k1', request);
-    await expect(k.claim('alice', 'k1', request)).rejects.toBeInstanceOf(RequestInFlight);
-  });
-
-  it('sees attempts completed by another instance sharing the store', async () => {
-    const store = SqliteIdempotencyStore.open(':memory:');
-    const first = new IdempotencyKeys<Outcome>({ store, codec, waitMs: 1000, pollMs: 5 });
-    const second = new IdempotencyKeys<Outcome>({ store, codec, waitMs: 1000, pollMs: 5 });
-    await first.claim('alice', 'k1', request);
-    const retry = second.claim('alice', 'k1', request);
-    setTimeout(() => void first.complete('alice', 'k1', { txid: 3n, status: 'COMMITTED' }), 30);
+  it('sees an attempt settled by another instance sharing the store, by polling', async () => {
+    const store = new MemoryStore();
+    const first = new IdempotencyKeys<Outcome>({ find: store.find, pollMs: 5 });
+    const second = new IdempotencyKeys<Outcome>({ find: store.find, pollMs: 5 });
+    await first.claim('alice', 'k1', request, store.begin('alice', 'k1', request));
+    const retry = second.claim('alice', 'k1', request, store.begin('alice', 'k1', request));
+    setTimeout(() => store.finish('alice', 'k1', { txid: 3n, status: 'COMMITTED' }), 30);
     await expect(retry).resolves.toMatchObject({ status: 'replay' });
   });
 
-  it('hands a released key to the next attempt as new', async () => {
-    const k = keys();
-    await k.claim('alice', 'k1', request);
-    const retry = k.claim('alice', 'k1', request);
-    setTimeout(() => void k.release('alice', 'k1'), 20);
-    await expect(retry).resolves.toEqual({ status: 'new' });
+  it('answers RequestInFlight when the attempt outlasts the wait', async () => {
+    const { claim } = setup({ waitMs: 40 });
+    await claim('alice', 'k1');
+    await expect(claim('alice', 'k1')).rejects.toBeInstanceOf(RequestInFlight);
   });
 
-  it('lets exactly one of 50 concurrent claims through; the rest replay its outcome', async () => {
-    const k = keys();
-    let fresh = 0;
-    const claims = await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        const claim = await k.claim('alice', 'k1', request);
-        if (claim.status === 'new') {
-          fresh++;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          return k.complete('alice', 'k1', { txid: 1n, status: 'COMMITTED' });
-        }
-        return claim.outcome;
+  it('lets exactly one of 50 concurrent claims through, across 3 instances; the rest replay it', async () => {
+    const store = new MemoryStore();
+    const instances = [1, 2, 3].map(
+      () => new IdempotencyKeys<Outcome>({ find: store.find, pollMs: 2 }),
+    );
+    let begun = 0;
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const keys = instances[i % 3]!;
+        const claim = await keys.claim('alice', 'k1', request, async () => {
+          const inserted = await store.begin('alice', 'k1', request)();
+          if (inserted) begun += 1;
+          return inserted;
+        });
+        if (claim.status === 'replay') return claim.outcome;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        store.finish('alice', 'k1', { txid: 1n, status: 'COMMITTED' });
+        return { txid: 1n, status: 'COMMITTED' };
       }),
     );
-    expect(fresh).toBe(1);
-    expect(claims).toHaveLength(50);
-    expect(new Set(claims.map((c) => JSON.stringify(codec.encode(c)))).size).toBe(1);
+    expect(begun).toBe(1);
+    expect(new Set(answers.map((a) => `${a.txid}/${a.status}`))).toEqual(new Set(['1/COMMITTED']));
   });
 
-  it('keeps the first outcome if completed twice', async () => {
-    const k = keys();
-    await k.claim('alice', 'k1', request);
-    await k.complete('alice', 'k1', { txid: 1n, status: 'COMMITTED' });
-    await expect(k.complete('alice', 'k1', { txid: 1n, status: 'ABORTED' })).resolves.toEqual({
-      txid: 1n,
-      status: 'COMMITTED',
-    });
-  });
-
-  it('expires DONE keys after retention but never in-flight ones', async () => {
-    let now = 1_000_000;
-    const k = keys({ retentionMs: 1000, now: () => now });
-    await k.claim('alice', 'done', request);
-    await k.complete('alice', 'done', { txid: 1n, status: 'COMMITTED' });
-    await k.claim('alice', 'running', request);
-    now += 999;
-    await expect(k.expire()).resolves.toBe(0);
-    now += 2;
-    await expect(k.expire()).resolves.toBe(1);
-    await expect(k.claim('alice', 'done', { to: 'ICICI:1001', amount: '1' })).resolves.toEqual({
-      status: 'new',
-    });
-    await expect(k.inFlight()).resolves.toHaveLength(2);
+  it('records nothing when the request cannot start (begin throws), so a retry starts afresh', async () => {
+    const { store, keys, claim } = setup();
+    await expect(
+      keys.claim('alice', 'k1', request, () => Promise.reject(new Error('txid service down'))),
+    ).rejects.toThrow('txid service down');
+    expect(store.rows.size).toBe(0);
+    await expect(claim('alice', 'k1')).resolves.toEqual({ status: 'new' });
   });
 
   it.each([
@@ -147,49 +165,15 @@ describe('IdempotencyKeys', () => {
     ['x'.repeat(256), 'must be 1 to 255 characters'],
     ['has space', 'must be printable ASCII without spaces'],
     ['ключ', 'must be printable ASCII without spaces'],
-  ])('refuses the key %j', async (key, problem) => {
-    await expect(keys().claim('alice', key, request)).rejects.toThrow(
+  ])('refuses the key %j before reading anything', async (key, problem) => {
+    const { store, claim } = setup();
+    await expect(claim('alice', key)).rejects.toThrow(
       new InvalidArgument('idempotency_key', problem),
     );
+    expect(store.rows.size).toBe(0);
   });
 
   it('accepts a 255-character key', async () => {
-    await expect(keys().claim('alice', 'k'.repeat(255), request)).resolves.toEqual({
-      status: 'new',
-    });
-  });
-});
-
-describe('SqliteIdempotencyStore on disk', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strife-idem-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('keeps keys, outcomes and recovery points across a reopen', async () => {
-    const path = join(dir, 'keys.db');
-    const first = new IdempotencyKeys<Outcome>({ store: SqliteIdempotencyStore.open(path), codec });
-    await first.claim('alice', 'done', request);
-    await first.complete('alice', 'done', { txid: 5n, status: 'COMMITTED' });
-    await first.claim('alice', 'orphan', request);
-    await first.setRecoveryPoint('alice', 'orphan', '6');
-
-    const reopened = new IdempotencyKeys<Outcome>({
-      store: SqliteIdempotencyStore.open(path),
-      codec,
-      waitMs: 0,
-    });
-    await expect(reopened.claim('alice', 'done', request)).resolves.toEqual({
-      status: 'replay',
-      outcome: { txid: 5n, status: 'COMMITTED' },
-    });
-    const [orphan] = await reopened.inFlight();
-    expect(orphan).toMatchObject({
-      scope: 'alice',
-      key: 'orphan',
-      state: 'IN_FLIGHT',
-      recoveryPoint: '6',
-    });
-    await expect(reopened.claim('alice', 'orphan', request)).rejects.toBeInstanceOf(
-      RequestInFlight,
-    );
+    await expect(setup().claim('alice', 'k'.repeat(255))).resolves.toEqual({ status: 'new' });
   });
 });

@@ -1,0 +1,2 @@
+export { SqliteDecisionLog, type SqliteDecisionLogOptions } from './sqliteDecisionLog';
+export { DECISION_LOG_MIGRATIONS } from './schema';
