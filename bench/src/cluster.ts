@@ -1,5 +1,5 @@
 import { BankServiceDefinition, GatewayServiceDefinition } from '@strife/protocol';
-import { createStrifeChannel, createStrifeClient } from '@strife/runtime';
+import { createStrifeChannel, createStrifeClient, gatewayAddresses } from '@strife/runtime';
 import {
   type AppName,
   createTestCluster,
@@ -89,7 +89,7 @@ export class BenchCluster {
     return Array.from({ length: count }, () =>
       createStrifeClient(
         GatewayServiceDefinition,
-        this.channel(this.cluster.config.gateway.address, 'client'),
+        this.channel(gatewayAddresses(this.cluster.config), 'client'),
         CALL_DEADLINE_MS,
       ),
     );
@@ -136,7 +136,7 @@ export class BenchCluster {
     });
   }
 
-  private channel(address: string, identity: string): Channel {
+  private channel(address: string | readonly string[], identity: string): Channel {
     const channel = createStrifeChannel(address, { tls: this.cluster.tls(identity) });
     this.channels.push(channel);
     return channel;

@@ -55,15 +55,26 @@ export async function audit(
     if (committed.length > 0) {
       const debit = committed.filter((l) => l.leg === Leg.LEG_DEBIT);
       const credit = committed.filter((l) => l.leg === Leg.LEG_CREDIT);
-      if (debit.length !== 1 || credit.length !== 1 || debit[0]?.amount !== credit[0]?.amount) {
+      const transfer = committed.filter((l) => l.leg === Leg.LEG_TRANSFER);
+      const paired =
+        transfer.length === 0
+          ? debit.length === 1 && credit.length === 1 && debit[0]?.amount === credit[0]?.amount
+          : transfer.length === 1 && debit.length === 0 && credit.length === 0;
+      if (!paired) {
         problems.push(
-          `txid ${txid}: committed legs do not pair up (${debit.length} debit, ${credit.length} credit)`,
+          `txid ${txid}: committed legs do not pair up (${debit.length} debit, ${credit.length} credit, ${transfer.length} transfer)`,
         );
       }
-      for (const l of committed) {
-        const account = `${l.bank}:${l.accountNo}`;
-        const delta = l.leg === Leg.LEG_DEBIT ? -l.amount : l.amount;
+      const move = (account: string, delta: bigint): void => {
         expected.set(account, (expected.get(account) ?? 0n) + delta);
+      };
+      for (const l of committed) {
+        if (l.leg === Leg.LEG_TRANSFER) {
+          move(`${l.bank}:${l.accountNo}`, -l.amount);
+          move(`${l.bank}:${l.toAccountNo}`, l.amount);
+        } else {
+          move(`${l.bank}:${l.accountNo}`, l.leg === Leg.LEG_DEBIT ? -l.amount : l.amount);
+        }
       }
     }
     // Asked as a bank that takes part: the gateway refuses questions about others' transactions.
@@ -85,8 +96,11 @@ export async function audit(
     }
     const legs = byTxid.get(first.txid) ?? [];
     const committed = legs.filter((l) => l.state === LegState.LEG_STATE_COMMITTED).length;
-    if (first.status === PaymentStatus.PAYMENT_STATUS_COMMITTED && committed !== 2) {
-      problems.push(`key ${key}: answered COMMITTED but ${committed} of 2 legs are committed`);
+    const needed = first.from.split(':')[0] === first.to.split(':')[0] ? 1 : 2;
+    if (first.status === PaymentStatus.PAYMENT_STATUS_COMMITTED && committed !== needed) {
+      problems.push(
+        `key ${key}: answered COMMITTED but ${committed} of ${needed} legs are committed`,
+      );
     }
     if (first.status === PaymentStatus.PAYMENT_STATUS_ABORTED && committed !== 0) {
       problems.push(`key ${key}: answered ABORTED but ${committed} legs are committed`);

@@ -1,5 +1,5 @@
 import { Status } from 'nice-grpc';
-import { backoffDelay, type BackoffOptions } from './backoff';
+import { type Backoff, backoffDelay } from '@strife/domain';
 import { type GatewayConnection, grpcDetails, grpcStatus, withToken } from './gatewayClient';
 import { viewOfWire } from './paymentView';
 import type { Outcome, PaymentQueue, QueuedPayment } from './queue';
@@ -38,7 +38,7 @@ export async function deliver(
   gateway: GatewayConnection,
   session: Session,
   payment: QueuedPayment,
-  backoff: BackoffOptions,
+  backoff: Backoff,
   now: () => number = Date.now,
 ): Promise<Delivery> {
   const outcome = (fields: Pick<Outcome, 'status' | 'txid' | 'reason' | 'errorCode'>): Outcome => ({

@@ -3,6 +3,7 @@ import {
   createStrifeChannel,
   createStrifeClient,
   type Env,
+  gatewayAddresses,
   loadConfig,
   loadTlsMaterial,
 } from '@strife/runtime';
@@ -36,11 +37,11 @@ const ADDRESS = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 export function connectGateway(env: Env, override?: string): GatewayConnection {
   if (override !== undefined) checkAddress(override);
   const config = loadConfig(env);
-  const address = override ?? config.gateway.address;
+  const addresses = override === undefined ? gatewayAddresses(config) : [override];
   const tls = loadTlsMaterial(config.certsDir, 'client');
-  const channel = createStrifeChannel(address, { tls, expect: { role: 'gateway' } });
+  const channel = createStrifeChannel(addresses, { tls, expect: { role: 'gateway' } });
   return {
-    address,
+    address: addresses.join(', '),
     client: createStrifeClient(GatewayServiceDefinition, channel, CALL_TIMEOUT_MS),
     payTimeoutMs: config.gateway.prepareTimeoutMs + config.gateway.commitTimeoutMs + PAY_SLACK_MS,
     close: () => channel.close(),

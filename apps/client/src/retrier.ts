@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BackoffOptions } from './backoff';
+import type { Backoff } from '@strife/domain';
 import { deliver, type Delivery } from './delivery';
 import type { GatewayConnection } from './gatewayClient';
 import type { PaymentQueue, QueuedPayment } from './queue';
@@ -17,7 +17,7 @@ export interface RetrierEvents {
   failed(message: string): void;
 }
 
-export interface RetrierOptions extends BackoffOptions {
+export interface RetrierOptions extends Backoff {
   /** How often to look at the queue and the session file, in ms. Default min(initialMs, 1000). */
   readonly pollMs?: number;
   readonly now?: () => number;

@@ -1,10 +1,10 @@
 import { formatAccountAddress, NotAuthorized, parseAccountAddress } from '@strife/domain';
 import { type GatewayServiceImplementation } from '@strife/protocol';
-import type { CallLogContext } from '@strife/runtime';
+import { type CallLogContext, peerAddress } from '@strife/runtime';
 import { type AuthContext, signedIn } from './auth/authMiddleware';
 import type { AuthService } from './auth/authService';
 import type { Banks } from './banks';
-import { paymentToWire } from './payments/payment';
+import { paymentToWire } from './payments/paymentWire';
 import type { PaymentService } from './payments/paymentService';
 
 /** The client-facing GatewayService: thin handlers over the auth and payment services. */
@@ -27,7 +27,11 @@ export function gatewayService(
 
     async login(request, context) {
       context.callLog.annotate({ user: request.username });
-      const { token, user, expiresAt } = await auth.login(request.username, request.password);
+      const { token, user, expiresAt } = await auth.login(
+        request.username,
+        request.password,
+        peerAddress(context.peer),
+      );
       return {
         token,
         username: user.username,

@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { Coordinator, type CoordinatorEvent } from '@strife/coordinator';
-import { IdempotencyKeys } from '@strife/idempotency';
+import { type Checkpoint, Coordinator, type CoordinatorEvent } from '@strife/coordinator';
 import {
   CoordinatorServiceDefinition,
   GatewayServiceDefinition,
@@ -11,6 +11,8 @@ import {
   createStrifeChannel,
   createStrifeClient,
   createStrifeServer,
+  gatewayFromEnv,
+  type Logger,
   loadConfig,
   loadTlsMaterial,
   onShutdownSignal,
@@ -20,70 +22,57 @@ import {
 } from '@strife/runtime';
 import { authMiddleware } from './auth/authMiddleware';
 import { AuthService } from './auth/authService';
-import { SqliteLoginFailures } from './auth/loginThrottle';
-import { SqliteSessionStore } from './auth/sessionStore';
-import { SqliteUserStore } from './auth/userStore';
 import { Banks } from './banks';
 import { coordinatorService } from './coordinatorService';
 import { gatewayService } from './gatewayService';
+import { Housekeeping } from './housekeeping';
 import { bankParticipant } from './payments/bankParticipant';
-import { paymentCodec } from './payments/payment';
+import { describeAbort } from './payments/abortReason';
 import { PaymentService } from './payments/paymentService';
-import { SqlitePaymentStore } from './payments/paymentStore';
+import { readiness } from './readiness';
 import { importSeedUsers } from './seedUsers';
-import { openGatewayStores } from './store/gatewayDb';
+import { openStore } from './store/openStore';
 
-/** Failpoints the gateway honours, by 2PC step (see the coordinator's events). */
-const FAILPOINT_BY_EVENT: Partial<Record<CoordinatorEvent['type'], string>> = {
+/** Failpoints the gateway honours, by 2PC step (see the coordinator's checkpoints). */
+const FAILPOINT_AT: Record<Checkpoint, string> = {
   INITIATED: 'gateway.after-initiated',
+  VOTED: 'gateway.after-votes',
   DECIDED: 'gateway.after-decision',
   ACKED: 'gateway.after-ack',
 };
 
-const HOUR_MS = 3_600_000;
-
 runMain('gateway', async () => {
   const config = loadConfig();
+  const instance = gatewayFromEnv(config);
   const { gateway } = config;
-  const logger = createLogger({ name: 'gateway', level: config.logLevel });
+  const logger = createLogger({ name: `gateway-${instance.name}`, level: config.logLevel });
   const failpoints = parseFailpoints(process.env.STRIFE_FAILPOINTS);
   const tls = loadTlsMaterial(config.certsDir, 'gateway');
   mkdirSync(config.dataDir, { recursive: true });
 
-  const stores = openGatewayStores(config.dataDir);
-  if (stores.merged.length > 0) logger.info({ files: stores.merged }, 'merged older data files');
-  const { db, commits, decisions } = stores;
-  const users = new SqliteUserStore(db);
-  const failures = new SqliteLoginFailures(db);
-  const keys = new IdempotencyKeys({
-    store: stores.idempotency,
-    codec: paymentCodec,
-    retentionMs: gateway.idempotencyRetentionMs,
-    waitMs: gateway.prepareTimeoutMs + gateway.commitTimeoutMs,
-  });
+  const owner = { name: instance.name, incarnation: randomUUID(), leaseMs: gateway.leaseMs };
+  const describe = (cause: Parameters<typeof describeAbort>[0]) =>
+    describeAbort(cause, gateway.prepareTimeoutMs);
+  const { store, prepare, where } = await openStore(config, { owner, describe }, logger);
 
   const banks = new Banks(config, tls);
   const participants = new Map(
     [...banks.names].flatMap((name) => {
       const client = banks.client(name);
-      return client ? [[name, bankParticipant(client, gateway)] as const] : [];
+      return client ? [[name, bankParticipant(name, client, gateway)] as const] : [];
     }),
   );
   const coordinator = new Coordinator({
-    log: decisions,
+    log: store.decisions,
     participants: (name) => participants.get(name),
-    timeouts: { prepareMs: gateway.prepareTimeoutMs, ackMs: gateway.commitTimeoutMs },
-    onEvent: (event) => {
-      const level =
-        event.type === 'DECIDED' || event.type === 'DONE' || event.type === 'RETRY'
-          ? 'info'
-          : 'debug';
-      if (logger.isLevelEnabled(level)) {
-        logger[level]({ ...event, txid: event.txid.toString() }, `2pc ${event.type}`);
-      }
-      const failpoint = FAILPOINT_BY_EVENT[event.type];
-      if (failpoint) failpoints.hit(failpoint).catch(() => undefined);
+    timeouts: {
+      prepareMs: gateway.prepareTimeoutMs,
+      ackMs: gateway.commitTimeoutMs,
+      renewMs: Math.floor(gateway.leaseMs / 3),
+      takeOverMs: Math.floor(gateway.leaseMs / 2),
     },
+    onEvent: (event) => logEvent(logger, event),
+    checkpoint: (point) => failpoints.hit(FAILPOINT_AT[point]),
   });
 
   const txidChannel = createStrifeChannel(config.txid.address, { tls, expect: { role: 'txid' } });
@@ -91,9 +80,10 @@ runMain('gateway', async () => {
   const leaser = new TxIdLeaser({ lease: (count) => txids.lease({ count }) });
 
   const auth = new AuthService({
-    users,
-    sessions: new SqliteSessionStore(db),
-    failures,
+    users: store.users,
+    sessions: store.sessions,
+    throttle: store.throttle,
+    throttlePolicy: gateway.loginThrottle,
     banks: banks.names,
     sessionIdleMs: gateway.sessionIdleMs,
     sessionTtlMs: gateway.sessionTtlMs,
@@ -105,70 +95,102 @@ runMain('gateway', async () => {
     },
   });
   const payments = new PaymentService({
-    keys,
-    store: new SqlitePaymentStore(db, commits),
+    store: store.payments,
     coordinator,
-    decisions,
     nextTxid: () => leaser.next(),
     banks: banks.names,
-    prepareTimeoutMs: gateway.prepareTimeoutMs,
-    accountOf: async (username) => {
-      const user = await users.find(username);
-      return user?.accountNo === undefined ? undefined : `${user.bank}:${user.accountNo}`;
-    },
-    logger,
+    describe,
+    waitMs: gateway.prepareTimeoutMs + gateway.commitTimeoutMs,
   });
 
-  if (config.usersFile) {
-    const imported = await importSeedUsers(config.usersFile, banks.names, users);
-    if (imported > 0) logger.info({ imported }, 'imported seed users');
-  }
-  const recovered = await coordinator.recover();
-  const orphans = await payments.recoverInFlight();
-  logger.info(
-    { aborted: recovered.aborted.length, redriven: recovered.redriven.length, payments: orphans },
-    'recovery done',
-  );
-  auth
-    .resumePending()
-    .catch((err: unknown) => logger.warn({ err }, 'pending registrations wait for their bank'));
-
+  // Listen at once, NOT_SERVING (and every call UNAVAILABLE) until the database is prepared and
+  // orphaned payments are taken over, so probes can tell "starting" from "down".
+  const ready = readiness();
   const strife = createStrifeServer({
     logger,
     tls,
     policy: { 'strife.v1.GatewayService': ['client'], 'strife.v1.CoordinatorService': ['bank'] },
   });
   strife.server
+    .with(ready.middleware)
     .with(authMiddleware(auth))
     .add(GatewayServiceDefinition, gatewayService(auth, payments, banks));
-  strife.server.add(CoordinatorServiceDefinition, coordinatorService(coordinator, decisions));
-  const port = await strife.listen(gateway.address);
-  logger.info({ address: gateway.address, port }, 'gateway serving');
+  strife.server
+    .with(ready.middleware)
+    .add(CoordinatorServiceDefinition, coordinatorService(coordinator, store.decisions));
+  const port = await strife.listen(instance.address, { serving: false });
+  logger.info({ instance: instance.name, address: instance.address, port }, 'gateway listening');
 
-  // An attempt decides within the prepare timeout; one in flight far longer has failed.
-  const staleMs = gateway.prepareTimeoutMs + 2 * gateway.commitTimeoutMs;
-  const completer = setInterval(() => {
-    payments
-      .completeStale(staleMs)
-      .catch((err: unknown) => logger.warn({ err }, 'completing stale payments failed'));
-  }, staleMs);
-  completer.unref();
+  const notes = await ready.retry(prepare, logger, 'the database cannot be reached yet');
+  for (const note of notes) logger.info(note);
+  if (config.usersFile) {
+    const imported = await importSeedUsers(config.usersFile, banks.names, store.users);
+    if (imported > 0) logger.info({ imported }, 'imported seed users');
+  }
+  const recovered = await coordinator.start();
+  logger.info(
+    { resumed: recovered.resumed.length, redriven: recovered.redriven.length },
+    'took over orphaned payments',
+  );
+  auth
+    .resumePending()
+    .catch((err: unknown) => logger.warn({ err }, 'pending registrations wait for their bank'));
+  ready.open();
+  strife.health.setStatus('healthy');
+  logger.info({ instance: instance.name, backend: store.backend, where }, 'gateway serving');
 
-  const housekeeping = setInterval(() => {
-    keys.expire().catch((err: unknown) => logger.warn({ err }, 'expiring idempotency keys failed'));
-    failures
-      .prune(Date.now() - HOUR_MS)
-      .catch((err: unknown) => logger.warn({ err }, 'pruning login failures failed'));
-  }, HOUR_MS);
-  housekeeping.unref();
+  const housekeeping = new Housekeeping({
+    store,
+    logger,
+    health: strife.health,
+    retentionMs: gateway.idempotencyRetentionMs,
+    sessionTtlMs: gateway.sessionTtlMs,
+    throttleWindowMs: gateway.loginThrottle.windowMs,
+  });
+  housekeeping.start();
 
   onShutdownSignal(logger, async () => {
-    clearInterval(housekeeping);
-    clearInterval(completer);
+    housekeeping.stop();
     await strife.shutdown();
     await coordinator.close();
     banks.close();
     txidChannel.close();
-    stores.close();
+    await store.close();
   });
 });
+
+/** 2PC events with their txid: refusals loudly, decisions and retries at info, the rest at debug. */
+function logEvent(logger: Logger, event: CoordinatorEvent): void {
+  if (event.type === 'MAINTENANCE_FAILED') {
+    logger.warn({ err: event.error, what: event.what }, '2pc maintenance failed; retrying');
+    return;
+  }
+  const level =
+    event.type === 'REFUSED'
+      ? 'error'
+      : event.type === 'DECIDED' ||
+          event.type === 'DONE' ||
+          event.type === 'RETRY' ||
+          event.type === 'TAKEN_OVER' ||
+          event.type === 'LOST'
+        ? 'info'
+        : 'debug';
+  if (!logger.isLevelEnabled(level)) return;
+  if (event.type === 'REFUSED') {
+    const { txid, leg, decision, attempt, delayMs, error } = event;
+    logger.error(
+      {
+        txid: txid.toString(),
+        bank: leg.participant,
+        leg: leg.kind,
+        decision,
+        attempt,
+        retryInMs: delayMs,
+        reason: error instanceof Error ? error.message : String(error),
+      },
+      `2pc REFUSED: bank ${leg.participant} refuses the ${decision} of txid ${txid} (${leg.kind}); re-sending`,
+    );
+    return;
+  }
+  logger[level]({ ...event, txid: event.txid.toString() }, `2pc ${event.type}`);
+}

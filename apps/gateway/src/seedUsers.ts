@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { ACCOUNT_NO } from '@strife/domain';
 import { ConfigError } from '@strife/runtime';
 import { z } from 'zod';
+import { USERNAME } from './auth/authService';
 import { hashPassword } from './auth/passwords';
 import type { UserStore } from './auth/userStore';
 
 const seedUsers = z.array(
   z.strictObject({
-    username: z.string().min(1),
+    username: z
+      .string()
+      .regex(USERNAME, 'expected 3 to 32 of a-z, 0-9, _ . - starting with a letter'),
     password: z.string().min(1),
     bank: z.string().min(1),
     account_no: z.string().regex(ACCOUNT_NO, 'expected an account number'),

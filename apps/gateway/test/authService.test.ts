@@ -5,25 +5,43 @@ import {
   UsernameTaken,
 } from '@strife/domain';
 import { AuthService } from '../src/auth/authService';
-import { SqliteLoginFailures } from '../src/auth/loginThrottle';
-import { SqliteSessionStore } from '../src/auth/sessionStore';
-import { SqliteUserStore } from '../src/auth/userStore';
-import { openGatewayDb } from '../src/store/gatewayDb';
+import { DEFAULT_THROTTLE } from '../src/auth/loginThrottle';
+import { openSqliteStore } from '../src/store/sqlite/openSqliteStore';
+import { describe5s } from './storeBackends';
 
 const MINUTE = 60_000;
+const HERE = '10.0.0.1';
 
-/** An AuthService on in-memory stores, a fake clock and a fake bank. */
-function setup() {
-  const db = openGatewayDb(':memory:');
+/** An AuthService on an in-memory store, a fake clock and a fake bank. */
+async function setup(options: { sessionIdleMs?: number; perAddress?: number } = {}) {
+  const store = await openSqliteStore(':memory:', {
+    owner: { name: 'gateway', incarnation: 'test', leaseMs: 3000 },
+    describe: describe5s,
+  });
   const clock = { now: 1_700_000_000_000 };
   const opened: string[] = [];
   const bankUp = { value: true };
+  /** Password checks get as far as reading the user: counting the reads counts the checks. */
+  const checks = { count: 0 };
+  const users = {
+    ...store.users,
+    reserve: store.users.reserve.bind(store.users),
+    activate: store.users.activate.bind(store.users),
+    pending: store.users.pending.bind(store.users),
+    isEmpty: store.users.isEmpty.bind(store.users),
+    importIfEmpty: store.users.importIfEmpty.bind(store.users),
+    find: (username: string) => {
+      checks.count += 1;
+      return store.users.find(username);
+    },
+  };
   const auth = new AuthService({
-    users: new SqliteUserStore(db),
-    sessions: new SqliteSessionStore(db),
-    failures: new SqliteLoginFailures(db),
+    users,
+    sessions: store.sessions,
+    throttle: store.throttle,
     banks: new Set(['SBI']),
-    sessionIdleMs: 30 * MINUTE,
+    sessionIdleMs: options.sessionIdleMs ?? 30 * MINUTE,
+    throttlePolicy: { ...DEFAULT_THROTTLE, perAddress: options.perAddress ?? 50 },
     sessionTtlMs: 12 * 60 * MINUTE,
     now: () => clock.now,
     openAccount: (_bank, requestId) => {
@@ -34,16 +52,16 @@ function setup() {
       return Promise.resolve(String(3000 + opened.length));
     },
   });
-  return { auth, clock, opened, bankUp };
+  return { auth, clock, opened, bankUp, checks };
 }
 
 const erin = { username: 'erin', password: 'erin-pass-1', bank: 'SBI', initialDeposit: 100n };
 
 describe('AuthService', () => {
   it('issues a 256-bit token that authenticates until logout', async () => {
-    const { auth } = setup();
+    const { auth } = await setup();
     await auth.register(erin);
-    const { token, expiresAt } = await auth.login('erin', 'erin-pass-1');
+    const { token, expiresAt } = await auth.login('erin', 'erin-pass-1', HERE);
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
     expect(expiresAt.getTime()).toBe(1_700_000_000_000 + 12 * 60 * MINUTE);
     const user = await auth.authenticate(token);
@@ -55,10 +73,10 @@ describe('AuthService', () => {
   });
 
   it('expires a session after the idle time, and keeps a busy one alive until its absolute expiry', async () => {
-    const { auth, clock } = setup();
+    const { auth, clock } = await setup();
     await auth.register(erin);
-    const idle = (await auth.login('erin', 'erin-pass-1')).token;
-    const busy = (await auth.login('erin', 'erin-pass-1')).token;
+    const idle = (await auth.login('erin', 'erin-pass-1', HERE)).token;
+    const busy = (await auth.login('erin', 'erin-pass-1', HERE)).token;
     for (let i = 0; i < 24; i++) {
       clock.now += 29 * MINUTE;
       await auth.authenticate(busy);
@@ -69,32 +87,36 @@ describe('AuthService', () => {
   });
 
   it('refuses unknown and missing tokens', async () => {
-    const { auth } = setup();
+    const { auth } = await setup();
     await expect(auth.authenticate(undefined)).rejects.toBeInstanceOf(Unauthenticated);
     await expect(auth.authenticate('made-up')).rejects.toBeInstanceOf(Unauthenticated);
   });
 
-  it('locks a username for 15 minutes after 5 failures, then lets it in again', async () => {
-    const { auth, clock } = setup();
+  it('locks a username from one address for 15 minutes after 5 failures, then lets it in again', async () => {
+    const { auth, clock } = await setup();
     await auth.register(erin);
     for (let i = 0; i < 5; i++) {
-      await expect(auth.login('erin', 'wrong-password')).rejects.toBeInstanceOf(InvalidCredentials);
+      await expect(auth.login('erin', 'wrong-password', HERE)).rejects.toBeInstanceOf(
+        InvalidCredentials,
+      );
       clock.now += MINUTE;
     }
-    await expect(auth.login('erin', 'erin-pass-1')).rejects.toBeInstanceOf(TooManyAttempts);
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).rejects.toBeInstanceOf(TooManyAttempts);
     clock.now += 10 * MINUTE - 1;
-    await expect(auth.login('erin', 'erin-pass-1')).rejects.toBeInstanceOf(TooManyAttempts);
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).rejects.toBeInstanceOf(TooManyAttempts);
     clock.now += 1;
-    await expect(auth.login('erin', 'erin-pass-1')).resolves.toMatchObject({
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).resolves.toMatchObject({
       user: { username: 'erin' },
     });
   });
 
   it('resumes a registration interrupted by its bank, opening the account once', async () => {
-    const { auth, bankUp, opened } = setup();
+    const { auth, bankUp, opened } = await setup();
     bankUp.value = false;
     await expect(auth.register(erin)).rejects.toThrow('bank down');
-    await expect(auth.login('erin', 'erin-pass-1')).rejects.toBeInstanceOf(InvalidCredentials);
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).rejects.toBeInstanceOf(
+      InvalidCredentials,
+    );
     bankUp.value = true;
     await expect(auth.register({ ...erin, password: 'other-pass-1' })).rejects.toBeInstanceOf(
       UsernameTaken,
@@ -105,17 +127,119 @@ describe('AuthService', () => {
     });
     await expect(auth.resumePending()).resolves.toBe(0);
     expect(opened).toHaveLength(1);
-    await expect(auth.register(erin)).rejects.toBeInstanceOf(UsernameTaken);
+  });
+
+  it('answers a completed registration retried identically with the same account, and only that', async () => {
+    const { auth, opened } = await setup();
+    const first = await auth.register(erin);
+    await expect(auth.register(erin)).resolves.toMatchObject({
+      username: 'erin',
+      accountNo: first.accountNo,
+      state: 'ACTIVE',
+    });
+    expect(opened).toHaveLength(1);
+    for (const other of [
+      { ...erin, password: 'other-pass-1' },
+      { ...erin, initialDeposit: 101n },
+      { ...erin, bank: 'SBI', initialDeposit: 0n },
+    ]) {
+      await expect(auth.register(other)).rejects.toBeInstanceOf(UsernameTaken);
+    }
+    expect(opened).toHaveLength(1);
   });
 
   it('finishes pending registrations at start', async () => {
-    const { auth, bankUp } = setup();
+    const { auth, bankUp } = await setup();
     bankUp.value = false;
     await auth.register(erin).catch(() => undefined);
     bankUp.value = true;
     await expect(auth.resumePending()).resolves.toBe(1);
-    await expect(auth.login('erin', 'erin-pass-1')).resolves.toMatchObject({
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).resolves.toMatchObject({
       user: { accountNo: '3001' },
     });
+  });
+
+  it('checks at most 5 passwords of a burst from one address; the right one late in it is refused', async () => {
+    const { auth, checks } = await setup();
+    await auth.register(erin);
+    checks.count = 0;
+    const burst = [
+      ...Array.from({ length: 49 }, () => auth.login('erin', 'wrong-password', HERE)),
+      auth.login('erin', 'erin-pass-1', HERE),
+    ];
+    const outcomes = await Promise.allSettled(burst);
+    const reasons = outcomes.map((o) =>
+      o.status === 'fulfilled' ? 'session' : (o.reason as Error).constructor.name,
+    );
+    expect(reasons.filter((r) => r === 'InvalidCredentials')).toHaveLength(5);
+    expect(reasons.filter((r) => r === 'TooManyAttempts')).toHaveLength(45);
+    expect(reasons.at(-1)).toBe('TooManyAttempts');
+    expect(checks.count).toBe(5);
+  });
+
+  it('does not lock the owner out from another address, but slows a guesser spread over many', async () => {
+    const { auth } = await setup();
+    await auth.register(erin);
+    for (let i = 0; i < 5; i++) {
+      await expect(auth.login('erin', 'wrong-password', '10.9.9.9')).rejects.toBeInstanceOf(
+        InvalidCredentials,
+      );
+    }
+    await expect(auth.login('erin', 'erin-pass-1', '10.9.9.9')).rejects.toBeInstanceOf(
+      TooManyAttempts,
+    );
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).resolves.toMatchObject({
+      user: { username: 'erin' },
+    });
+    for (let address = 0; address < 15; address++) {
+      await auth.login('erin', 'wrong-password', `10.1.0.${address}`).catch(() => undefined);
+    }
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).rejects.toBeInstanceOf(TooManyAttempts);
+  });
+
+  it('slows one password tried across many usernames from one address', async () => {
+    const { auth } = await setup({ perAddress: 10 });
+    await auth.register(erin);
+    const refusals: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      await auth
+        .login(`user${i}`, 'summer-2026', '10.6.6.6')
+        .catch((err: unknown) => refusals.push((err as Error).constructor.name));
+    }
+    expect(refusals.slice(0, 10).every((r) => r === 'InvalidCredentials')).toBe(true);
+    expect(refusals[10]).toBe('TooManyAttempts');
+    await expect(auth.login('erin', 'erin-pass-1', '10.6.6.6')).rejects.toBeInstanceOf(
+      TooManyAttempts,
+    );
+  });
+
+  it('refuses a username that can never exist without counting or hashing it', async () => {
+    const { auth, checks } = await setup();
+    await auth.register(erin);
+    checks.count = 0;
+    for (let i = 0; i < 60; i++) {
+      await expect(auth.login('x'.repeat(1_000_000), 'pw', HERE)).rejects.toBeInstanceOf(
+        InvalidCredentials,
+      );
+      await expect(auth.login('erin', 'p'.repeat(200_000), HERE)).rejects.toBeInstanceOf(
+        InvalidCredentials,
+      );
+    }
+    expect(checks.count).toBe(0);
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).resolves.toMatchObject({
+      user: { username: 'erin' },
+    });
+  });
+
+  it('keeps a session in use alive however short the idle time, and expires an unused one', async () => {
+    const { auth, clock } = await setup({ sessionIdleMs: 10_000 });
+    await auth.register(erin);
+    const busy = (await auth.login('erin', 'erin-pass-1', HERE)).token;
+    const idle = (await auth.login('erin', 'erin-pass-1', HERE)).token;
+    for (let i = 0; i < 30; i++) {
+      clock.now += 9_900;
+      await expect(auth.authenticate(busy)).resolves.toMatchObject({ username: 'erin' });
+    }
+    await expect(auth.authenticate(idle)).rejects.toThrow('session expired');
   });
 });

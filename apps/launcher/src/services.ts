@@ -1,4 +1,4 @@
-import { bankCertName, type StrifeConfig } from '@strife/runtime';
+import { bankCertName, SINGLE_GATEWAY, type StrifeConfig } from '@strife/runtime';
 
 /** One process of the cluster: which app, its extra environment, where it answers health checks. */
 export interface ServiceSpec {
@@ -9,7 +9,7 @@ export interface ServiceSpec {
   readonly address: string;
 }
 
-/** Every service in the cluster file, in start order: txid and the banks first, then the gateway. */
+/** Every service in the cluster file, in start order: txid and the banks first, then the gateways. */
 export function clusterServices(config: StrifeConfig): ServiceSpec[] {
   return [
     { name: 'txid', app: 'txid', env: {}, address: config.txid.address },
@@ -19,6 +19,15 @@ export function clusterServices(config: StrifeConfig): ServiceSpec[] {
       env: { BANK_NAME: b.name },
       address: b.address,
     })),
-    { name: 'gateway', app: 'gateway', env: {}, address: config.gateway.address },
+    ...config.gateway.instances.map((i): ServiceSpec => {
+      const one = i.name === SINGLE_GATEWAY;
+      const env: Record<string, string> = one ? {} : { GATEWAY_NAME: i.name };
+      return {
+        name: one ? 'gateway' : `gateway-${i.name}`,
+        app: 'gateway',
+        env,
+        address: i.address,
+      };
+    }),
   ];
 }

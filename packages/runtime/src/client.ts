@@ -30,15 +30,48 @@ const CONNECTION = {
   'grpc.keepalive_permit_without_calls': 1,
 };
 
-/** An mTLS channel to `address` (HOST:PORT). Close it when done. */
-export function createStrifeChannel(address: string, options: StrifeChannelOptions): Channel {
+/** grpc-js's own client-side balancing: each call goes to the next READY address in turn. */
+const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/;
+
+/**
+ * The grpc-js target for one address (`HOST:PORT`) or several. Several must be IPv4 literals,
+ * which grpc-js balances over as one `ipv4:` target; a DNS name that resolves to several
+ * addresses works as a single address.
+ * @throws Error naming the address that is not an IPv4 literal, when there are several.
+ */
+export function channelTarget(addresses: string | readonly string[]): string {
+  const list = typeof addresses === 'string' ? [addresses] : [...addresses];
+  const [only] = list;
+  if (list.length === 1 && only !== undefined) return only;
+  const named = list.find((a) => !IPV4.test(a));
+  if (named !== undefined || list.length === 0) {
+    throw new Error(
+      `several addresses must be IPv4 literals (HOST:PORT) to be balanced over; got ${named ?? 'none'}`,
+    );
+  }
+  return `ipv4:${list.join(',')}`;
+}
+
+/**
+ * An mTLS channel to `addresses` (HOST:PORT, or several for instances of one service). With
+ * several, grpc-js balances calls round-robin over the ones that are up, and a call never waits
+ * for an address that is down. The server's certificate is checked by role (and name), not by
+ * host, so every address is verified the same way. Close it when done.
+ */
+export function createStrifeChannel(
+  addresses: string | readonly string[],
+  options: StrifeChannelOptions,
+): Channel {
+  const target = channelTarget(addresses);
   // TLS SNI may not carry an IP address (RFC 6066); loopback certificates also name localhost.
-  const loopback = address.startsWith('127.0.0.1:');
-  return createChannel(
-    address,
-    clientCredentials(options.tls, options.expect),
-    loopback ? { ...CONNECTION, 'grpc.ssl_target_name_override': 'localhost' } : CONNECTION,
-  );
+  const loopback = target.startsWith('127.0.0.1:') || target.startsWith('ipv4:127.0.0.1:');
+  return createChannel(target, clientCredentials(options.tls, options.expect), {
+    ...CONNECTION,
+    ...(loopback ? { 'grpc.ssl_target_name_override': 'localhost' } : {}),
+    ...(target.startsWith('ipv4:') ? { 'grpc.service_config': ROUND_ROBIN } : {}),
+  });
 }
 
 /**

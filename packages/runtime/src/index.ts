@@ -2,6 +2,10 @@ export { ConfigError } from './config/configError';
 export {
   loadConfig,
   bankFromEnv,
+  gatewayAddresses,
+  gatewayFromEnv,
+  SINGLE_GATEWAY,
+  type GatewayInstance,
   type StrifeConfig,
   type BankConfig,
   type Env,
@@ -13,9 +17,20 @@ export { ROLES, formatIdentity, type Role, type PeerIdentity } from './tls/ident
 export { loadTlsMaterial, certFiles, type TlsMaterial } from './tls/credentials';
 export { peerIdentity, HEALTH_SERVICE, type PeerPolicy } from './tls/peerPolicy';
 export { isUnexpectedError, GRPC_STATUS_BY_CODE, toServerError } from './middleware/errorStatus';
-export type { CallLog, CallLogContext } from './middleware/callLogging';
+export {
+  bounded,
+  peerAddress,
+  MAX_LOGGED,
+  type CallLog,
+  type CallLogContext,
+} from './middleware/callLogging';
 export { createStrifeServer, type StrifeServer, type StrifeServerOptions } from './server';
-export { createStrifeChannel, createStrifeClient, type StrifeChannelOptions } from './client';
+export {
+  channelTarget,
+  createStrifeChannel,
+  createStrifeClient,
+  type StrifeChannelOptions,
+} from './client';
 export { onShutdownSignal, runMain } from './lifecycle';
 export { ensureCertificates, type CertSpec, type EnsureResult } from './certs/ensureCertificates';
 export { clusterCertSpecs, bankCertName } from './certs/clusterCerts';

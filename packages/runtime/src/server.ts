@@ -19,8 +19,11 @@ export interface StrifeServer {
   /** Add services here before `listen`; handlers get `context.callLog`. */
   readonly server: Server<CallLogContext>;
   readonly health: HealthState;
-  /** Binds over mTLS, marks health SERVING, returns the bound port (use port 0 in tests). */
-  listen(address: string): Promise<number>;
+  /**
+   * Binds over mTLS and returns the bound port (use port 0 in tests). Marks health SERVING unless
+   * `serving` is false: a service that must prepare before serving sets it itself.
+   */
+  listen(address: string, options?: { readonly serving?: boolean }): Promise<number>;
   /** Marks health NOT_SERVING, stops accepting, waits for in-flight calls (bounded). */
   shutdown(): Promise<void>;
 }
@@ -43,9 +46,9 @@ export function createStrifeServer(options: StrifeServerOptions): StrifeServer {
   return {
     server,
     health,
-    async listen(address) {
+    async listen(address, { serving = true } = {}) {
+      health.setStatus(serving ? 'healthy' : 'unhealthy');
       const port = await server.listen(address, serverCredentials(options.tls));
-      health.setStatus('healthy');
       return port;
     },
     async shutdown() {

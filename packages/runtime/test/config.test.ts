@@ -1,7 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { bankFromEnv, ConfigError, loadConfig, repoRoot } from '../src';
+import {
+  bankFromEnv,
+  ConfigError,
+  gatewayAddresses,
+  gatewayFromEnv,
+  loadConfig,
+  repoRoot,
+} from '../src';
 import { tempDir } from './helpers';
 
 const root = repoRoot();
@@ -72,7 +79,11 @@ describe('loadConfig', () => {
     const file = write('defaults.json', { ...valid, gateway: { address: '127.0.0.1:1' } });
     const config = loadConfig({ STRIFE_CONFIG: file }, dir.path);
     expect(config.gateway).toEqual({
-      address: '127.0.0.1:1',
+      instances: [{ name: 'gateway', address: '127.0.0.1:1' }],
+      database: undefined,
+      databaseSetting: 'gateway.database',
+      leaseMs: 3000,
+      loginThrottle: { windowMs: 900_000, perUserAndAddress: 5, perAddress: 50, perUser: 20 },
       prepareTimeoutMs: 5000,
       commitTimeoutMs: 5000,
       sessionIdleMs: 1_800_000,
@@ -127,6 +138,38 @@ describe('loadConfig', () => {
     ['an unknown key', { ...valid, gatway: {} }, /\(root\): .*gatway/],
     ['a wrong type', { ...valid, users: 42 }, /users: /],
     [
+      'both gateway.address and gateway.instances',
+      {
+        ...valid,
+        gateway: { address: '127.0.0.1:1', instances: [{ name: 'gw1', address: '127.0.0.1:2' }] },
+      },
+      /gateway\.instances: give either address \(one instance\) or instances, not both/,
+    ],
+    [
+      'neither gateway.address nor gateway.instances',
+      { ...valid, gateway: {} },
+      /gateway: give either address/,
+    ],
+    [
+      'an instance name with upper case',
+      { ...valid, gateway: { instances: [{ name: 'GW1', address: '127.0.0.1:2' }] } },
+      /gateway\.instances\.0\.name: expected lower-case letters, digits and -/,
+    ],
+    [
+      'two instances with one name',
+      {
+        ...valid,
+        gateway: {
+          database: 'postgres://u@h/d',
+          instances: [
+            { name: 'gw1', address: '127.0.0.1:2' },
+            { name: 'gw1', address: '127.0.0.1:3' },
+          ],
+        },
+      },
+      /gateway\.instances\.1\.name: duplicate instance gw1/,
+    ],
+    [
       'an in-doubt time within the prepare timeout',
       { ...valid, recovery: { inDoubtAfterMs: 5000 } },
       /recovery\.inDoubtAfterMs: must be longer than gateway\.prepareTimeoutMs \(5000\)/,
@@ -153,6 +196,55 @@ describe('loadConfig', () => {
     expect(() => bankFromEnv(config, {})).toThrow(/BANK_NAME: required/);
     expect(() => bankFromEnv(config, { BANK_NAME: 'HDFC' })).toThrow(
       /BANK_NAME: "HDFC" is not in .* \(ICICI, SBI\)/,
+    );
+  });
+
+  it('picks the gateway instance GATEWAY_NAME names, and refuses a missing or unknown one', () => {
+    const file = write('instances.json', {
+      ...valid,
+      gateway: {
+        database: 'postgres://strife:secret@db.example/strife',
+        instances: [
+          { name: 'gw1', address: '127.0.0.1:50052' },
+          { name: 'gw2', address: '127.0.0.1:50053' },
+        ],
+      },
+    });
+    const config = loadConfig({ STRIFE_CONFIG: file }, dir.path);
+    expect(gatewayAddresses(config)).toEqual(['127.0.0.1:50052', '127.0.0.1:50053']);
+    expect(gatewayFromEnv(config, { GATEWAY_NAME: 'gw2' })).toEqual({
+      name: 'gw2',
+      address: '127.0.0.1:50053',
+    });
+    expect(() => gatewayFromEnv(config, {})).toThrow(
+      /^GATEWAY_NAME: required with several gateway instances \(gw1, gw2\)$/,
+    );
+    expect(() => gatewayFromEnv(config, { GATEWAY_NAME: 'gw3' })).toThrow(
+      /^GATEWAY_NAME: "gw3" is not an instance in .* \(gw1, gw2\)$/,
+    );
+    const overridden = loadConfig(
+      { STRIFE_CONFIG: file, STRIFE_DATABASE_URL: 'postgres://other@h/x' },
+      dir.path,
+    );
+    expect(overridden.gateway).toMatchObject({
+      database: 'postgres://other@h/x',
+      databaseSetting: 'STRIFE_DATABASE_URL',
+    });
+  });
+
+  it('refuses several gateway instances without a database to share', () => {
+    const file = write('nodb.json', {
+      ...valid,
+      gateway: {
+        instances: [
+          { name: 'gw1', address: '127.0.0.1:50052' },
+          { name: 'gw2', address: '127.0.0.1:50053' },
+        ],
+      },
+    });
+    const config = loadConfig({ STRIFE_CONFIG: file }, dir.path);
+    expect(() => gatewayFromEnv(config, { GATEWAY_NAME: 'gw1' })).toThrow(
+      /^gateway\.database: required with several gateway instances/,
     );
   });
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, waitForServing } from '@strife/runtime';
+import { gatewayFromEnv, repoRoot, waitForServing } from '@strife/runtime';
 import type { TestCluster } from './testCluster';
 
 export type AppName = 'txid' | 'bank' | 'gateway';
@@ -78,7 +78,7 @@ export async function startService(
   };
   options.onSpawn?.(service);
 
-  const address = options.address ?? addressOf(app, cluster, env.BANK_NAME);
+  const address = options.address ?? addressOf(app, cluster, env);
   const died = exited.then((exit) => {
     throw new Error(
       `${label} exited (${exit.code ?? exit.signal ?? '?'}) before serving:\n${output()}`,
@@ -97,9 +97,10 @@ export async function startService(
   return service;
 }
 
-function addressOf(app: AppName, cluster: TestCluster, bank: string | undefined): string {
+function addressOf(app: AppName, cluster: TestCluster, env: NodeJS.ProcessEnv): string {
   if (app === 'txid') return cluster.config.txid.address;
-  if (app === 'gateway') return cluster.config.gateway.address;
+  if (app === 'gateway') return gatewayFromEnv(cluster.config, env).address;
+  const bank = env.BANK_NAME;
   const entry = cluster.config.banks.find((b) => b.name === bank);
   if (!entry) throw new Error(`no bank ${bank ?? '(BANK_NAME unset)'} in the test cluster`);
   return entry.address;

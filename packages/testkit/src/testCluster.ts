@@ -33,6 +33,20 @@ export interface TestClusterOptions {
   readonly commitTimeoutMs?: number;
   /** In-doubt timing for banks; default the cluster file's defaults. */
   readonly recovery?: { readonly inDoubtAfterMs: number; readonly intervalMs: number };
+  /**
+   * Gateway instances: 1 (the default) is `gateway.address`; more are `gateway.instances`
+   * named gw1, gw2, …, which share `database`.
+   */
+  readonly gateways?: number;
+  /** PostgreSQL URL of the gateways' state; default none (SQLite in the data folder). */
+  readonly database?: string;
+  /** Gateway lease time; default the cluster file's. */
+  readonly leaseMs?: number;
+  /**
+   * Login limits. Default: 5 per username and address, and no practical limit per address or
+   * per username, since every test client connects from 127.0.0.1.
+   */
+  readonly loginThrottle?: Readonly<Record<string, number>>;
 }
 
 /** A cluster file, seed data, certificates and a data folder in a fresh temp dir, on free ports. */
@@ -55,6 +69,7 @@ export async function createTestCluster(options: TestClusterOptions = {}): Promi
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir);
   const banks = options.banks ?? { ICICI: [], SBI: [] };
+  const gateways = options.gateways ?? 1;
   const address = async (): Promise<string> => `127.0.0.1:${await freePort()}`;
 
   const bankEntries = [];
@@ -68,9 +83,21 @@ export async function createTestCluster(options: TestClusterOptions = {}): Promi
   const file = {
     txid: { address: await address() },
     gateway: {
-      address: await address(),
+      ...(gateways === 1
+        ? { address: await address() }
+        : {
+            instances: await Promise.all(
+              Array.from({ length: gateways }, async (_, i) => ({
+                name: `gw${i + 1}`,
+                address: await address(),
+              })),
+            ),
+          }),
+      ...(options.database === undefined ? {} : { database: options.database }),
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
       prepareTimeoutMs: options.prepareTimeoutMs ?? 5000,
       commitTimeoutMs: options.commitTimeoutMs ?? 5000,
+      loginThrottle: options.loginThrottle ?? { perAddress: 1_000_000, perUser: 1_000_000 },
     },
     banks: bankEntries,
     users: 'users.json',

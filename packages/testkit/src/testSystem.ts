@@ -3,7 +3,7 @@ import {
   CoordinatorServiceDefinition,
   GatewayServiceDefinition,
 } from '@strife/protocol';
-import { createStrifeChannel, createStrifeClient } from '@strife/runtime';
+import { createStrifeChannel, createStrifeClient, gatewayAddresses } from '@strife/runtime';
 import { Metadata, type Channel } from 'nice-grpc';
 import { startService, type ServiceProcess } from './serviceProcess';
 import { createTestCluster, type TestCluster, type TestClusterOptions } from './testCluster';
@@ -41,8 +41,17 @@ export class TestSystem {
     const system = new TestSystem(await createTestCluster({ ...SEED, ...options }));
     const banks = Object.keys(options.banks ?? SEED.banks);
     await Promise.all([system.startTxid(), ...banks.map((bank) => system.startBank(bank))]);
-    await system.startGateway();
+    await Promise.all(system.gatewayNames.map((name) => system.startGateway(undefined, name)));
     return system;
+  }
+
+  /**
+   * The process names of the gateway instances: `gateway` for a cluster of one, else
+   * `gateway-gw1`, `gateway-gw2`, ….
+   */
+  get gatewayNames(): string[] {
+    const { instances } = this.cluster.config.gateway;
+    return instances.length === 1 ? ['gateway'] : instances.map((i) => `gateway-${i.name}`);
   }
 
   async startTxid(): Promise<void> {
@@ -55,9 +64,11 @@ export class TestSystem {
     this.processes.set(name, await startService('bank', this.cluster, { env }));
   }
 
-  async startGateway(failpoints?: string): Promise<void> {
+  /** Starts a gateway instance (by process name; default the only one) with `failpoints`. */
+  async startGateway(failpoints?: string, name = 'gateway'): Promise<void> {
     const env: Record<string, string> = failpoints ? { STRIFE_FAILPOINTS: failpoints } : {};
-    this.processes.set('gateway', await startService('gateway', this.cluster, { env }));
+    if (name !== 'gateway') env.GATEWAY_NAME = name.replace(/^gateway-/, '');
+    this.processes.set(name, await startService('gateway', this.cluster, { env }));
   }
 
   /** Kills a process (SIGKILL unless told otherwise) and waits for it to exit. */
@@ -72,8 +83,8 @@ export class TestSystem {
     return found;
   }
 
-  private channel(address: string, identity: string): Channel {
-    const id = `${identity}@${address}`;
+  private channel(address: string | readonly string[], identity: string): Channel {
+    const id = `${identity}@${String(address)}`;
     let channel = this.channels.get(id);
     if (!channel) {
       channel = createStrifeChannel(address, { tls: this.cluster.tls(identity) });
@@ -82,19 +93,30 @@ export class TestSystem {
     return channel;
   }
 
-  /** A GatewayService client with the CLI's certificate (or `identity`'s). */
-  gateway(identity = 'client') {
+  /**
+   * A GatewayService client with the CLI's certificate (or `identity`'s), balanced over every
+   * instance, or pinned to the instance `instance` names (e.g. `gw2`).
+   */
+  gateway(identity = 'client', instance?: string) {
     return createStrifeClient(
       GatewayServiceDefinition,
-      this.channel(this.cluster.config.gateway.address, identity),
+      this.channel(this.gatewayAddress(instance), identity),
       15_000,
     );
+  }
+
+  /** Every gateway instance's address, or the one `instance` names. */
+  private gatewayAddress(instance: string | undefined): string[] {
+    if (instance === undefined) return gatewayAddresses(this.cluster.config);
+    const found = this.cluster.config.gateway.instances.find((i) => i.name === instance);
+    if (!found) throw new Error(`no gateway instance ${instance}`);
+    return [found.address];
   }
 
   coordinator(identity = 'bank-SBI') {
     return createStrifeClient(
       CoordinatorServiceDefinition,
-      this.channel(this.cluster.config.gateway.address, identity),
+      this.channel(gatewayAddresses(this.cluster.config), identity),
     );
   }
 

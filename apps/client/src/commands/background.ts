@@ -1,5 +1,5 @@
 import { formatAmount } from '@strife/domain';
-import type { BackoffOptions } from '../backoff';
+import type { Backoff } from '@strife/domain';
 import type { Context } from '../context';
 import { connectGateway } from '../gatewayClient';
 import { notify } from '../output';
@@ -23,7 +23,7 @@ export interface Background {
  */
 export function startRetrier(
   ctx: Context,
-  backoff: BackoffOptions,
+  backoff: Backoff,
   after: () => void = () => undefined,
 ): Background {
   const { sink } = ctx;

@@ -1,4 +1,4 @@
-import type { BackoffOptions } from '../backoff';
+import type { Backoff } from '@strife/domain';
 import { usageError } from '../exitCodes';
 import { intOption } from '../input';
 
@@ -13,7 +13,7 @@ export interface RetryFlags {
 const DAY_MS = 86_400_000;
 
 /** The backoff the flags ask for. @throws a usage error when out of range or max < initial. */
-export function backoffOf(flags: RetryFlags): BackoffOptions {
+export function backoffOf(flags: RetryFlags): Backoff {
   const initialMs = intOption(flags.retryInitialMs, '--retry-initial-ms', 1, DAY_MS);
   const maxMs = intOption(flags.retryMaxMs, '--retry-max-ms', 1, DAY_MS);
   if (maxMs < initialMs) {

@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  INT64_MAX,
+  assertDeposit,
   InvalidArgument,
   InvalidCredentials,
-  TooManyAttempts,
+  quote,
   Unauthenticated,
   UsernameTaken,
 } from '@strife/domain';
 import {
   DEFAULT_THROTTLE,
-  lockedForMs,
-  type LoginFailures,
+  type LoginThrottleStore,
+  reserveAttempt,
   type ThrottlePolicy,
 } from './loginThrottle';
 import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
@@ -31,7 +31,7 @@ export interface AuthUser {
 export interface AuthServiceOptions {
   readonly users: UserStore;
   readonly sessions: SessionStore;
-  readonly failures: LoginFailures;
+  readonly throttle: LoginThrottleStore;
   /** Opens an account at `bank` (idempotent on `requestId`); resolves to its number. */
   readonly openAccount: (
     bank: string,
@@ -42,14 +42,22 @@ export interface AuthServiceOptions {
   readonly banks: ReadonlySet<string>;
   readonly sessionIdleMs: number;
   readonly sessionTtlMs: number;
-  /** Default 5 failures in 15 minutes. */
-  readonly throttle?: ThrottlePolicy;
+  /** Default `DEFAULT_THROTTLE`. */
+  readonly throttlePolicy?: ThrottlePolicy;
   readonly now?: () => number;
 }
 
-const USERNAME = /^[a-z][a-z0-9_.-]{2,31}$/;
-/** Touch a session's last-seen time at most this often, so reads do not each cost an fsync. */
-const TOUCH_EVERY_MS = 60_000;
+/** What a username may be; a name outside it can never exist, so it is refused unrecorded. */
+export const USERNAME = /^[a-z][a-z0-9_.-]{2,31}$/;
+const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
+/**
+ * A session's last-seen time is written at most this often (so a busy session does not cost a
+ * write per call), and a session expires only once unused for `sessionIdleMs` plus this much:
+ * then one in use never expires early. A tenth of the idle time, at most a minute.
+ */
+function touchEveryMs(sessionIdleMs: number): number {
+  return Math.min(60_000, Math.max(1, Math.floor(sessionIdleMs / 10)));
+}
 
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -64,8 +72,9 @@ export class AuthService {
   }
 
   /**
-   * Reserves the username, opens the account at the bank, then activates the user. A retry of a
-   * registration interrupted after the reservation (same password, bank and deposit) resumes it.
+   * Reserves the username, opens the account at the bank, then activates the user. The same
+   * request again (same password, bank and deposit) resumes an interrupted registration or,
+   * once it completed, answers with the same account; a different one is UsernameTaken.
    */
   async register(input: {
     username: string;
@@ -77,12 +86,10 @@ export class AuthService {
     if (!this.options.banks.has(input.bank)) {
       throw new InvalidArgument(
         'bank',
-        `"${input.bank}" is not a bank here (${[...this.options.banks].join(', ')})`,
+        `${quote(input.bank)} is not a bank here (${[...this.options.banks].join(', ')})`,
       );
     }
-    if (input.initialDeposit < 0n || input.initialDeposit > INT64_MAX) {
-      throw new InvalidArgument('initial_deposit', 'must be between 0 and int64 max');
-    }
+    assertDeposit(input.initialDeposit);
     const passwordHash = await hashPassword(input.password);
     const reserved = await this.options.users.reserve({
       username: input.username,
@@ -93,13 +100,15 @@ export class AuthService {
     });
     const user = await this.options.users.find(input.username);
     if (!user) throw new UsernameTaken(input.username);
+    // The same request again (a retry after a lost answer, or of one a crash interrupted) gets
+    // the same account; a different one finds the name taken.
     if (!reserved) {
-      const resumable =
-        user.state === 'PENDING' &&
+      const same =
         user.bank === input.bank &&
         user.initialDeposit === input.initialDeposit &&
+        user.openRequestId !== 'seed' &&
         (await verifyPassword(input.password, user.passwordHash));
-      if (!resumable) throw new UsernameTaken(input.username);
+      if (!same) throw new UsernameTaken(input.username);
     }
     return this.finishRegistration(user);
   }
@@ -111,25 +120,29 @@ export class AuthService {
     return pending.length;
   }
 
+  /**
+   * Checks a password, throttled: the attempt is counted (per username and `address`, per
+   * address, per username) before the password is checked, so a burst of guesses gets at most
+   * the limit checked; a right password takes its attempt back.
+   * @throws InvalidCredentials (unknown user, wrong password, or a name or password that can
+   *   never be valid, which is refused without counting or hashing); TooManyAttempts.
+   */
   async login(
     username: string,
     password: string,
+    address: string,
   ): Promise<{ token: string; user: User; expiresAt: Date }> {
+    if (!USERNAME.test(username) || password.length > PASSWORD_LENGTH.max) {
+      throw new InvalidCredentials();
+    }
     const now = this.now();
-    const wait = await lockedForMs(
-      this.options.failures,
-      username,
-      now,
-      this.options.throttle ?? DEFAULT_THROTTLE,
-    );
-    if (wait > 0) throw new TooManyAttempts(wait);
+    const policy = this.options.throttlePolicy ?? DEFAULT_THROTTLE;
+    const attempt = await reserveAttempt(this.options.throttle, username, address, now, policy);
     const user = await this.options.users.find(username);
     const active = user?.state === 'ACTIVE' ? user : undefined;
     const ok = await verifyPassword(password, active?.passwordHash ?? (await DECOY_HASH));
-    if (!active || !ok) {
-      await this.options.failures.record(username, now);
-      throw new InvalidCredentials();
-    }
+    if (!active || !ok) throw new InvalidCredentials();
+    await this.options.throttle.release(attempt, now, policy.windowMs);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + this.options.sessionTtlMs;
     await this.options.sessions.create(tokenHash(token), active.username, now, expiresAt);
@@ -148,14 +161,16 @@ export class AuthService {
     const now = this.now();
     if (!session) throw new Unauthenticated('unknown session token: log in again');
     if (session.revoked) throw new Unauthenticated('session was logged out: log in again');
-    if (now >= session.expiresAt || now - session.lastSeenAt >= this.options.sessionIdleMs) {
+    const touchEvery = touchEveryMs(this.options.sessionIdleMs);
+    const idle = now - session.lastSeenAt;
+    if (now >= session.expiresAt || idle >= this.options.sessionIdleMs + touchEvery) {
       throw new Unauthenticated('session expired: log in again');
     }
     const user = await this.options.users.find(session.username);
     if (user?.state !== 'ACTIVE' || user.accountNo === undefined) {
       throw new Unauthenticated('session user no longer exists');
     }
-    if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await this.options.sessions.touch(hash, now);
+    if (idle >= touchEvery) await this.options.sessions.touch(hash, now);
     return {
       username: user.username,
       bank: user.bank,
@@ -185,7 +200,10 @@ function validateCredentials(username: string, password: string): void {
       'must be 3 to 32 of a-z, 0-9, _ . - starting with a letter',
     );
   }
-  if (password.length < 8 || password.length > 128) {
-    throw new InvalidArgument('password', 'must be 8 to 128 characters');
+  if (password.length < PASSWORD_LENGTH.min || password.length > PASSWORD_LENGTH.max) {
+    throw new InvalidArgument(
+      'password',
+      `must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters`,
+    );
   }
 }

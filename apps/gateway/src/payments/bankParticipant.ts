@@ -1,45 +1,38 @@
-import type { Leg, Participant, Vote as CoordinatorVote } from '@strife/coordinator';
+import type { Leg, Participant } from '@strife/coordinator';
+import { DependencyUnavailable, Internal, LegRefused } from '@strife/domain';
 import {
   type BankServiceDefinition,
-  Leg as WireLeg,
+  legKindToWire,
   type LegOperationResult,
-  type PrepareDebitResponse,
-  Vote,
-  VoteNoReason,
+  voteFromWire,
 } from '@strife/protocol';
-import { ClientError, type Client, Status } from 'nice-grpc';
+import { type Client, Status } from 'nice-grpc';
 import { LegBatcher } from './legBatcher';
 
 type BankClient = Client<typeof BankServiceDefinition, { deadline?: Date | number }>;
+type Answerable = 'prepareDebit' | 'prepareCredit' | 'prepareTransfer' | 'commit' | 'abort';
 
-const PREFIX = 'VOTE_NO_REASON_';
-const APPLY_LEGS = '/strife.v1.BankService/ApplyLegs';
-
-/** A status code from the wire as the enum; a code this version does not know is UNKNOWN. */
-function statusOf(code: number): Status {
-  const name = Status[code] as keyof typeof Status | undefined;
-  return name === undefined ? Status.UNKNOWN : Status[name];
-}
-
-/** The answer of one operation, or its error thrown as the error its own RPC would have raised. */
-function answerOf<K extends 'prepareDebit' | 'prepareCredit' | 'commit' | 'abort'>(
+/**
+ * The answer of one operation, or the error its own RPC would have meant, as a domain error: a
+ * refusal of a Commit/Abort (FAILED_PRECONDITION: the leg unknown there, or in the other final
+ * state) is `LegRefused`, which the coordinator keeps re-sending slowly and reports; anything
+ * else is a failure to answer, retried.
+ */
+function answerOf<K extends Answerable>(
+  bank: string,
   result: LegOperationResult,
   kind: K,
 ): NonNullable<LegOperationResult[K]> {
-  if (result.error)
-    throw new ClientError(APPLY_LEGS, statusOf(result.error.code), result.error.message);
+  if (result.error) {
+    const { code, message } = result.error;
+    if (code === (Status.FAILED_PRECONDITION as number)) throw new LegRefused(bank, message);
+    const status = (Status as Partial<Record<number, string>>)[code] ?? String(code);
+    throw new DependencyUnavailable(`bank ${bank} failed the ${kind}: ${status}: ${message}`);
+  }
   const answer = result[kind];
-  if (answer === undefined) throw new Error(`the bank answered a ${kind} with something else`);
+  if (answer === undefined)
+    throw new Internal(`bank ${bank} answered a ${kind} with something else`);
   return answer;
-}
-
-function voteOf(answer: PrepareDebitResponse): CoordinatorVote {
-  if (answer.vote === Vote.VOTE_YES) return { vote: 'YES' };
-  return {
-    vote: 'NO',
-    reason: VoteNoReason[answer.reason].slice(PREFIX.length),
-    detail: answer.detail,
-  };
 }
 
 /**
@@ -50,6 +43,7 @@ function voteOf(answer: PrepareDebitResponse): CoordinatorVote {
  * missing ack, retried) rather than racing it as an UNAVAILABLE deadline error.
  */
 export function bankParticipant(
+  bank: string,
   client: BankClient,
   timeouts: { readonly prepareTimeoutMs: number; readonly commitTimeoutMs: number },
 ): Participant {
@@ -58,23 +52,36 @@ export function bankParticipant(
     const { results } = await client.applyLegs({ operations }, { deadline });
     return results;
   });
-  const wireLeg = (leg: Leg): WireLeg =>
-    leg.kind === 'debit' ? WireLeg.LEG_DEBIT : WireLeg.LEG_CREDIT;
   return {
-    async prepare(txid, leg, signal) {
-      const request = { txid, accountNo: leg.account, amount: leg.amount };
-      if (leg.kind === 'debit') {
-        const result = await batcher.apply({ prepareDebit: request }, signal);
-        return voteOf(answerOf(result, 'prepareDebit'));
+    async prepare(txid, leg: Leg, signal) {
+      const { account: accountNo, amount } = leg;
+      switch (leg.kind) {
+        case 'debit': {
+          const result = await batcher.apply({ prepareDebit: { txid, accountNo, amount } }, signal);
+          return voteFromWire(answerOf(bank, result, 'prepareDebit'));
+        }
+        case 'credit': {
+          const result = await batcher.apply(
+            { prepareCredit: { txid, accountNo, amount } },
+            signal,
+          );
+          return voteFromWire(answerOf(bank, result, 'prepareCredit'));
+        }
+        case 'transfer': {
+          const toAccountNo = leg.toAccount ?? '';
+          const request = { txid, fromAccountNo: accountNo, toAccountNo, amount };
+          const result = await batcher.apply({ prepareTransfer: request }, signal);
+          return voteFromWire(answerOf(bank, result, 'prepareTransfer'));
+        }
       }
-      const result = await batcher.apply({ prepareCredit: request }, signal);
-      return voteOf(answerOf(result, 'prepareCredit'));
     },
     async commit(txid, leg, signal) {
-      answerOf(await batcher.apply({ commit: { txid, leg: wireLeg(leg) } }, signal), 'commit');
+      const operation = { commit: { txid, leg: legKindToWire(leg.kind) } };
+      answerOf(bank, await batcher.apply(operation, signal), 'commit');
     },
     async abort(txid, leg, signal) {
-      answerOf(await batcher.apply({ abort: { txid, leg: wireLeg(leg) } }, signal), 'abort');
+      const operation = { abort: { txid, leg: legKindToWire(leg.kind) } };
+      answerOf(bank, await batcher.apply(operation, signal), 'abort');
     },
   };
 }

@@ -12,6 +12,15 @@ export interface BankConfig {
   readonly seedFile: string | undefined;
 }
 
+/** One gateway instance of the cluster file. */
+export interface GatewayInstance {
+  readonly name: string;
+  readonly address: string;
+}
+
+/** The name of the one instance of a cluster file that gives `gateway.address`. */
+export const SINGLE_GATEWAY = 'gateway';
+
 /** Everything a Strife process reads at start: the cluster file plus the environment. */
 export interface StrifeConfig {
   readonly configFile: string;
@@ -20,7 +29,19 @@ export interface StrifeConfig {
   readonly logLevel: LogLevel;
   readonly txid: { readonly address: string };
   readonly gateway: {
-    readonly address: string;
+    /** Every instance; `gateway.address` in the file is one instance named `gateway`. */
+    readonly instances: readonly GatewayInstance[];
+    /** The PostgreSQL URL of the gateways' state (`STRIFE_DATABASE_URL`, else the file); none: SQLite. */
+    readonly database: string | undefined;
+    /** Where the database URL came from, to name it in errors. */
+    readonly databaseSetting: string;
+    readonly leaseMs: number;
+    readonly loginThrottle: {
+      readonly windowMs: number;
+      readonly perUserAndAddress: number;
+      readonly perAddress: number;
+      readonly perUser: number;
+    };
     readonly prepareTimeoutMs: number;
     readonly commitTimeoutMs: number;
     readonly sessionIdleMs: number;
@@ -65,7 +86,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     certsDir: fromEnv('STRIFE_CERTS_DIR', 'certs'),
     logLevel,
     txid: file.txid,
-    gateway: file.gateway,
+    gateway: gatewayConfig(file.gateway, env),
     banks: file.banks.map((b) => ({ name: b.name, address: b.address, seedFile: inFile(b.seed) })),
     recovery: {
       inDoubtAfterMs:
@@ -75,6 +96,34 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     usersFile: inFile(file.users),
   };
+}
+
+/**
+ * The instance this gateway process serves: the one named by `GATEWAY_NAME`, or the only one.
+ * @throws ConfigError naming the setting when GATEWAY_NAME is missing (with several instances) or
+ *   unknown, or when several instances have no database to share.
+ */
+export function gatewayFromEnv(config: StrifeConfig, env: Env = process.env): GatewayInstance {
+  const { instances, database } = config.gateway;
+  const name = env.GATEWAY_NAME;
+  const known = instances.map((i) => i.name).join(', ');
+  if (!name) {
+    const [only] = instances;
+    if (instances.length === 1 && only) return only;
+    throw new ConfigError(`GATEWAY_NAME: required with several gateway instances (${known})`);
+  }
+  const found = instances.find((i) => i.name === name);
+  if (!found) {
+    throw new ConfigError(
+      `GATEWAY_NAME: ${JSON.stringify(name.slice(0, 40))} is not an instance in ${config.configFile} (${known})`,
+    );
+  }
+  if (instances.length > 1 && database === undefined) {
+    throw new ConfigError(
+      'gateway.database: required with several gateway instances (or set STRIFE_DATABASE_URL)',
+    );
+  }
+  return found;
 }
 
 /** The cluster file's entry for `BANK_NAME`. @throws ConfigError when unset or unknown. */
@@ -87,6 +136,25 @@ export function bankFromEnv(config: StrifeConfig, env: Env = process.env): BankC
     throw new ConfigError(`BANK_NAME: "${name}" is not in ${config.configFile} (${known})`);
   }
   return bank;
+}
+
+function gatewayConfig(
+  gateway: z.infer<typeof clusterFileSchema>['gateway'],
+  env: Env,
+): StrifeConfig['gateway'] {
+  const fromEnv = env.STRIFE_DATABASE_URL;
+  return {
+    instances: gateway.instances ?? [{ name: SINGLE_GATEWAY, address: gateway.address ?? '' }],
+    database: fromEnv || gateway.database,
+    databaseSetting: fromEnv ? 'STRIFE_DATABASE_URL' : 'gateway.database',
+    leaseMs: gateway.leaseMs,
+    loginThrottle: gateway.loginThrottle,
+    prepareTimeoutMs: gateway.prepareTimeoutMs,
+    commitTimeoutMs: gateway.commitTimeoutMs,
+    sessionIdleMs: gateway.sessionIdleMs,
+    sessionTtlMs: gateway.sessionTtlMs,
+    idempotencyRetentionMs: gateway.idempotencyRetentionMs,
+  };
 }
 
 function parseClusterFile(path: string): z.infer<typeof clusterFileSchema> {
@@ -116,4 +184,9 @@ function parseClusterFile(path: string): z.infer<typeof clusterFileSchema> {
 
 function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/** Every gateway instance's address, for a client that balances over them and fails over. */
+export function gatewayAddresses(config: Pick<StrifeConfig, 'gateway'>): string[] {
+  return config.gateway.instances.map((i) => i.address);
 }

@@ -7,11 +7,26 @@ const address = z
   .refine((value) => Number(value.split(':')[1]) <= 65535, 'port must be at most 65535');
 
 const timeoutMs = z.number().int().min(1).max(600_000);
+const retentionMs = z
+  .number()
+  .int()
+  .min(1)
+  .max(3650 * 86_400_000);
 const durationMs = z
   .number()
   .int()
   .min(1)
   .max(90 * 86_400_000);
+
+/** A gateway instance's name: stable across restarts, unique in the cluster file. */
+export const INSTANCE_NAME = /^[a-z0-9-]{1,32}$/;
+
+const instance = z.strictObject({
+  name: z.string().regex(INSTANCE_NAME, 'expected lower-case letters, digits and -, e.g. gw1'),
+  address,
+});
+
+const count = z.number().int().min(1).max(1_000_000);
 
 const bank = z.strictObject({
   name: z.string().regex(BANK_NAME, 'expected an upper-case bank name, e.g. SBI'),
@@ -23,17 +38,70 @@ const bank = z.strictObject({
 export const clusterFileSchema = z
   .strictObject({
     txid: z.strictObject({ address }),
-    gateway: z.strictObject({
-      address,
-      prepareTimeoutMs: timeoutMs.default(5000),
-      commitTimeoutMs: timeoutMs.default(5000),
-      /** A session unused for this long expires. Default 30 minutes. */
-      sessionIdleMs: durationMs.default(30 * 60_000),
-      /** A session expires this long after login, however busy. Default 12 hours. */
-      sessionTtlMs: durationMs.default(12 * 3_600_000),
-      /** How long a finished payment's idempotency key is kept. Default 30 days. */
-      idempotencyRetentionMs: durationMs.default(30 * 86_400_000),
-    }),
+    gateway: z
+      .strictObject({
+        /** One instance at this address. */
+        address: address.optional(),
+        /** Several instances, each run with `GATEWAY_NAME` set to its name. */
+        instances: z.array(instance).min(1, 'at least one instance is required').optional(),
+        /** The PostgreSQL URL of the gateways' shared state; `STRIFE_DATABASE_URL` overrides it. */
+        database: z.string().min(1).optional(),
+        prepareTimeoutMs: timeoutMs.default(5000),
+        commitTimeoutMs: timeoutMs.default(5000),
+        /** A session unused for this long expires. Default 30 minutes. */
+        sessionIdleMs: durationMs.default(30 * 60_000),
+        /** A session expires this long after login, however busy. Default 12 hours. */
+        sessionTtlMs: durationMs.default(12 * 3_600_000),
+        /**
+         * How long a decided payment (its key, its record in the history, its decision) is kept;
+         * after that a retry of its key is refused. Default 30 days.
+         */
+        idempotencyRetentionMs: retentionMs.default(30 * 86_400_000),
+        /**
+         * How long an instance's lease on the payments it works on lasts without renewal (renewed
+         * every third of it); a survivor takes over a dead instance's payments after this.
+         * Default 3000 ms.
+         */
+        leaseMs: z.number().int().min(300).max(600_000).default(3000),
+        /** How login attempts are limited; see `ThrottlePolicy` in the gateway. */
+        loginThrottle: z
+          .strictObject({
+            windowMs: durationMs.default(15 * 60_000),
+            perUserAndAddress: count.default(5),
+            perAddress: count.default(50),
+            perUser: count.default(20),
+          })
+          .default({ windowMs: 15 * 60_000, perUserAndAddress: 5, perAddress: 50, perUser: 20 }),
+      })
+      .superRefine((gateway, ctx) => {
+        if ((gateway.address === undefined) === (gateway.instances === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: gateway.address === undefined ? [] : ['instances'],
+            message: 'give either address (one instance) or instances, not both',
+          });
+        }
+        const names = new Set<string>();
+        const addresses = new Set<string>();
+        (gateway.instances ?? []).forEach((i, index) => {
+          if (names.has(i.name)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['instances', index, 'name'],
+              message: `duplicate instance ${i.name}`,
+            });
+          }
+          if (addresses.has(i.address)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['instances', index, 'address'],
+              message: `duplicate address ${i.address}`,
+            });
+          }
+          names.add(i.name);
+          addresses.add(i.address);
+        });
+      }),
     banks: z
       .array(bank)
       .min(1, 'at least one bank is required')

@@ -14,6 +14,25 @@ export interface CallLogContext {
   readonly callLog: CallLog;
 }
 
+/** Longest string a log line carries per field: input is attacker-sized, log lines must not be. */
+export const MAX_LOGGED = 200;
+
+/** `value`, with any string in it cut to `MAX_LOGGED` characters and marked as cut. */
+export function bounded(value: unknown): unknown {
+  if (typeof value !== 'string' || value.length <= MAX_LOGGED) return value;
+  return `${value.slice(0, MAX_LOGGED)}… (${value.length} characters)`;
+}
+
+/**
+ * The address of a call's peer without its port (`ipv4:10.0.0.7:51234` → `10.0.0.7`), for
+ * limits that count per source address.
+ */
+export function peerAddress(peer: string): string {
+  const withoutScheme = peer.replace(/^(ipv4|ipv6):/, '');
+  const host = withoutScheme.replace(/:\d+$/, '');
+  return host.replace(/^\[(.*)\]$/, '$1');
+}
+
 /** Statuses that are the caller's doing: logged at `warn`, not `error`. */
 const CALLER_STATUSES = new Set<Status>([
   Status.CANCELLED,
@@ -34,7 +53,11 @@ const CALLER_STATUSES = new Set<Status>([
 export function callLoggingMiddleware(logger: Logger): ServerMiddleware<CallLogContext> {
   return async function* logCall(call, context) {
     const fields: Record<string, unknown> = {};
-    const callLog: CallLog = { annotate: (more) => Object.assign(fields, more) };
+    const callLog: CallLog = {
+      annotate: (more) => {
+        for (const [name, value] of Object.entries(more)) fields[name] = bounded(value);
+      },
+    };
     const started = performance.now();
     let code = Status.OK;
     try {
@@ -46,7 +69,7 @@ export function callLoggingMiddleware(logger: Logger): ServerMiddleware<CallLogC
           : isAbortError(error)
             ? Status.CANCELLED
             : Status.INTERNAL;
-      if (error instanceof ServerError) fields.error = error.details;
+      if (error instanceof ServerError) fields.error = bounded(error.details);
       throw error;
     } finally {
       const level = call.method.path.startsWith(`/${HEALTH_SERVICE}/`)

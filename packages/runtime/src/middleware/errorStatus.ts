@@ -11,6 +11,17 @@ export function isUnexpectedError(error: unknown): boolean {
   return !(error instanceof StrifeError) || error.code === 'INTERNAL';
 }
 
+/** Longest error message sent: it travels in the trailers, which peers cap at a few kB. */
+const MAX_MESSAGE = 1000;
+
+/**
+ * A message cut to `MAX_MESSAGE`. Messages quote input through `quote`, which keeps them short;
+ * this is the backstop for one that does not, so no answer is ever too big to be delivered.
+ */
+function capped(message: string): string {
+  return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE)}…`;
+}
+
 /**
  * The wire form of anything a handler threw: a `ServerError` passes through, a domain error
  * gets its table status and message, anything else becomes INTERNAL with a generic message
@@ -19,7 +30,7 @@ export function isUnexpectedError(error: unknown): boolean {
 export function toServerError(error: unknown): ServerError {
   if (error instanceof ServerError) return error;
   if (error instanceof StrifeError) {
-    const message = error.code === 'INTERNAL' ? 'internal error' : error.message;
+    const message = error.code === 'INTERNAL' ? 'internal error' : capped(error.message);
     return new ServerError(GRPC_STATUS_BY_CODE[error.code], message);
   }
   return new ServerError(Status.INTERNAL, 'internal error');

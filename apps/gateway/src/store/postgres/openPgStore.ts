@@ -1,0 +1,56 @@
+import { migrate, openPool, PgGroupCommit } from '@strife/postgres';
+import type { GatewayStore, StoreOptions } from '../gatewayStore';
+import { PgDecisionLog } from './decisions';
+import { PgPaymentStore } from './payments';
+import { MIGRATION_LOCK, PG_MIGRATIONS } from './schema';
+import { PgSessionStore } from './sessions';
+import { guarded, rows } from './sql';
+import { PgLoginThrottle } from './throttle';
+import { PgUserStore } from './users';
+
+export interface PgStoreOptions extends StoreOptions {
+  readonly url: string;
+  /** Errors of idle connections (the pool replaces them); log them. */
+  readonly onPoolError: (error: Error) => void;
+  /** Most connections to the database. Default 10. */
+  readonly maxConnections?: number;
+}
+
+/**
+ * The gateway's state on PostgreSQL, shared by every instance. Nothing is dialled until used, so
+ * the store exists before the database answers; `migrate` brings the schema up to date (under an
+ * advisory lock, so instances starting together apply each step once).
+ */
+export function openPgStore(options: PgStoreOptions): GatewayStore & {
+  migrate(): Promise<string[]>;
+} {
+  const pool = openPool({
+    url: options.url,
+    max: options.maxConnections ?? 10,
+    applicationName: `strife-gateway-${options.owner.name}`,
+    onError: options.onPoolError,
+  });
+  const commits = new PgGroupCommit(pool, { maxInFlight: 4 });
+  return {
+    backend: 'postgres',
+    users: new PgUserStore(pool),
+    sessions: new PgSessionStore(pool),
+    throttle: new PgLoginThrottle(pool),
+    payments: new PgPaymentStore(pool, commits, options.owner),
+    decisions: new PgDecisionLog(pool, commits, options.owner, options.describe),
+    async migrate() {
+      const applied = await guarded(() =>
+        migrate(pool, PG_MIGRATIONS, { lockKey: MIGRATION_LOCK }),
+      );
+      return applied.map((m) => `database schema: applied ${m.version} (${m.name})`);
+    },
+    async ping() {
+      await rows(pool, 'SELECT 1');
+    },
+    async close() {
+      if (pool.ended) return;
+      await commits.flush();
+      await pool.end();
+    },
+  };
+}

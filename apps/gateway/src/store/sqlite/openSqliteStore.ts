@@ -1,0 +1,111 @@
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { SqliteDecisionLog } from '@strife/coordinator/sqlite';
+import { GroupCommit, migrate, openDurableDatabase } from '@strife/sqlite';
+import type { GatewayStore, StoreOptions } from '../gatewayStore';
+import { GATEWAY_MIGRATIONS, RELEASED_STEPS } from './schema';
+import { SqlitePaymentStore } from './payments';
+import { SqliteSessionStore } from './sessions';
+import { SqliteLoginThrottle } from './throttle';
+import { SqliteUserStore } from './users';
+
+/** What opening `gateway.db` did besides opening it, for the start-up log. */
+export interface SqliteOpenReport {
+  /** Data files of an older layout merged into `gateway.db` (renamed `*.merged`). */
+  readonly merged: readonly string[];
+  /** The schema version found, and the one the file has now. */
+  readonly schema: { readonly from: number; readonly to: number };
+  /** PENDING payments of an older layout settled from the decision on record. */
+  readonly reconciled: number;
+}
+
+/**
+ * The gateway's state in one SQLite file, `<dataDir>/gateway.db` (or a private in-memory
+ * database for `':memory:'`), behind one group commit: a payment's claim and INITIATED, or its
+ * decision and outcome, are one write each, and the writes of a turn share one fsync. One
+ * gateway instance only: leases are timed by this process's clock.
+ */
+export async function openSqliteStore(
+  dataDir: string,
+  options: StoreOptions,
+): Promise<GatewayStore & { readonly report: SqliteOpenReport }> {
+  const path = dataDir === ':memory:' ? dataDir : join(dataDir, 'gateway.db');
+  const db = openDurableDatabase(path, { safeIntegers: true });
+  try {
+    const from = Number(db.pragma('user_version', { simple: true }));
+    let merged: string[] = [];
+    if (from <= RELEASED_STEPS && dataDir !== ':memory:') {
+      migrate(db, GATEWAY_MIGRATIONS.slice(0, RELEASED_STEPS), { name: 'gateway.db' });
+      merged = mergeLegacyFiles(db, dataDir);
+    }
+    const { to } = migrate(db, GATEWAY_MIGRATIONS, { name: 'gateway.db' });
+    const commits = new GroupCommit(db);
+    const payments = new SqlitePaymentStore(db, commits, options.describe);
+    const decisions = SqliteDecisionLog.attach(db, commits, {
+      owner: options.owner,
+      afterDecide: (txid, decision, cause) => {
+        payments.settleNow(txid, decision, cause);
+      },
+    });
+    payments.useLog(decisions);
+    const reconciled = await payments.reconcile();
+    return {
+      backend: 'sqlite',
+      report: { merged, schema: { from, to }, reconciled },
+      users: new SqliteUserStore(db),
+      sessions: new SqliteSessionStore(db),
+      throttle: new SqliteLoginThrottle(db),
+      payments,
+      decisions,
+      ping: () => Promise.resolve(),
+      close: () => {
+        if (db.open) {
+          commits.flush();
+          db.close();
+        }
+        return Promise.resolve();
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Files from before the stores shared `gateway.db`, and the tables each held. */
+const LEGACY_FILES = [
+  { file: 'coordinator.db', tables: ['transactions', 'legs'] },
+  { file: 'idempotency.db', tables: ['idempotency_keys'] },
+] as const;
+
+/**
+ * Copies the decision log and idempotency keys of a data directory from before `gateway.db`
+ * (each had its own file) into it, then renames the old file so it is not merged again. Without
+ * this, a decided transaction whose phase 2 had not finished would be presumed aborted after an
+ * upgrade while one of its legs may already be committed. Rows already present win, so a merge
+ * interrupted before the rename is simply repeated. Runs between the released layout and the
+ * later steps, which then convert what it merged.
+ */
+function mergeLegacyFiles(db: Database.Database, dataDir: string): string[] {
+  const merged: string[] = [];
+  for (const { file, tables } of LEGACY_FILES) {
+    const path = join(dataDir, file);
+    if (!existsSync(path)) continue;
+    db.prepare('ATTACH DATABASE ? AS legacy').run(path);
+    try {
+      db.transaction(() => {
+        for (const table of tables) {
+          db.exec(`INSERT OR IGNORE INTO main.${table} SELECT * FROM legacy.${table}`);
+        }
+      }).immediate();
+    } finally {
+      db.exec('DETACH DATABASE legacy');
+    }
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(path + suffix)) renameSync(path + suffix, `${path}.merged${suffix}`);
+    }
+    merged.push(file);
+  }
+  return merged;
+}
