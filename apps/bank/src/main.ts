@@ -48,6 +48,7 @@ runMain('bank', async () => {
   const gatewayChannel = createStrifeChannel(gatewayAddresses(config), {
     tls,
     expect: { role: 'gateway' },
+    retry: CoordinatorServiceDefinition,
   });
   const coordinator = createStrifeClient(
     CoordinatorServiceDefinition,

@@ -1,6 +1,6 @@
 import { Status } from 'nice-grpc';
 import { type Backoff, backoffDelay } from '@strife/domain';
-import { type GatewayConnection, grpcDetails, grpcStatus, withToken } from './gatewayClient';
+import { type GatewayConnection, grpcDetails, grpcStatus, payOnAnyInstance } from './gatewayClient';
 import { viewOfWire } from './paymentView';
 import type { Outcome, PaymentQueue, QueuedPayment } from './queue';
 import type { Session } from './session';
@@ -53,9 +53,10 @@ export async function deliver(
   let status: Status;
   let reason: string;
   try {
-    const answer = await gateway.client.pay(
+    const answer = await payOnAnyInstance(
+      gateway,
       { idempotencyKey: payment.key, to: payment.to, amount: payment.amount, from: '' },
-      { ...withToken(session.token), deadline: gateway.payTimeoutMs },
+      session.token,
     );
     const view = answer.payment && viewOfWire(answer.payment);
     if (view?.status === 'COMMITTED' || view?.status === 'ABORTED') {

@@ -1,4 +1,4 @@
-import { GatewayServiceDefinition } from '@strife/protocol';
+import { GatewayServiceDefinition, type PayRequest, type PayResponse } from '@strife/protocol';
 import {
   createStrifeChannel,
   createStrifeClient,
@@ -6,6 +6,7 @@ import {
   gatewayAddresses,
   loadConfig,
   loadTlsMaterial,
+  onAnyInstance,
 } from '@strife/runtime';
 import { type Client, ClientError, Metadata, Status } from 'nice-grpc';
 import { CliError, usageError } from './exitCodes';
@@ -15,7 +16,10 @@ export type GatewayClient = Client<GatewayServiceDefinition, { deadline?: Date |
 
 /** A client for the gateway over mTLS, and how long a payment may take. */
 export interface GatewayConnection {
+  /** The gateway's address, or every instance's, for messages. */
   readonly address: string;
+  /** How many instances the client balances over (1 with `--gateway`). */
+  readonly instances: number;
   readonly client: GatewayClient;
   /** Deadline for Pay: the gateway's prepare and commit timeouts plus slack, in ms. */
   readonly payTimeoutMs: number;
@@ -39,13 +43,37 @@ export function connectGateway(env: Env, override?: string): GatewayConnection {
   const config = loadConfig(env);
   const addresses = override === undefined ? gatewayAddresses(config) : [override];
   const tls = loadTlsMaterial(config.certsDir, 'client');
-  const channel = createStrifeChannel(addresses, { tls, expect: { role: 'gateway' } });
+  const channel = createStrifeChannel(addresses, {
+    tls,
+    expect: { role: 'gateway' },
+    retry: GatewayServiceDefinition,
+  });
   return {
     address: addresses.join(', '),
+    instances: addresses.length,
     client: createStrifeClient(GatewayServiceDefinition, channel, CALL_TIMEOUT_MS),
     payTimeoutMs: config.gateway.prepareTimeoutMs + config.gateway.commitTimeoutMs + PAY_SLACK_MS,
     close: () => channel.close(),
   };
+}
+
+/**
+ * Sends `request` as a Pay, failing over between instances (`onAnyInstance`): a payment is left
+ * for the queue only when no instance takes it. Every attempt carries the same idempotency key,
+ * so failing over can never pay twice.
+ */
+export function payOnAnyInstance(
+  gateway: GatewayConnection,
+  request: PayRequest,
+  token: string,
+): Promise<PayResponse> {
+  return onAnyInstance(gateway.instances, (options) =>
+    gateway.client.pay(request, {
+      ...withToken(token),
+      deadline: gateway.payTimeoutMs,
+      ...options,
+    }),
+  );
 }
 
 /** @throws a usage error unless `address` is HOST:PORT. */

@@ -20,6 +20,7 @@ import {
   runMain,
   TxIdLeaser,
 } from '@strife/runtime';
+import { acknowledge } from './acknowledge';
 import { authMiddleware } from './auth/authMiddleware';
 import { AuthService } from './auth/authService';
 import { Banks } from './banks';
@@ -113,6 +114,7 @@ runMain('gateway', async () => {
   });
   strife.server
     .with(ready.middleware)
+    .with(acknowledge)
     .with(authMiddleware(auth))
     .add(GatewayServiceDefinition, gatewayService(auth, payments, banks));
   strife.server
@@ -149,8 +151,11 @@ runMain('gateway', async () => {
   });
   housekeeping.start();
 
+  // Draining: refuse new calls (clients retry them on another instance), let the calls under
+  // way finish, then stop the coordinator, which hands its leases to the other instances.
   onShutdownSignal(logger, async () => {
     housekeeping.stop();
+    ready.close();
     await strife.shutdown();
     await coordinator.close();
     banks.close();

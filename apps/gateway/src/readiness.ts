@@ -14,16 +14,23 @@ const START_BACKOFF = { initialMs: 200, maxMs: 10_000 };
 export function readiness(): {
   readonly middleware: ServerMiddleware;
   open(): void;
+  /** Draining: new calls get UNAVAILABLE again, so clients take them to another instance. */
+  close(): void;
   retry<T>(work: () => Promise<T>, logger: Logger, what: string): Promise<T>;
 } {
   let ready = false;
   return {
     middleware: async function* gate(call, context) {
-      if (!ready) throw new DependencyUnavailable('the gateway is starting; try again shortly');
+      if (!ready) {
+        throw new DependencyUnavailable('this gateway instance is not serving; try another');
+      }
       return yield* call.next(call.request, context);
     },
     open() {
       ready = true;
+    },
+    close() {
+      ready = false;
     },
     /** Runs `work` until it succeeds, backing off and logging each failure as `what`. */
     async retry(work, logger, what) {

@@ -214,15 +214,18 @@ export class Coordinator {
   }
 
   /**
-   * Stops this instance: nothing more is written or sent, runs still in phase 1 reject with
-   * CoordinatorClosed, phase-2 deliveries and the takeover loop stop (the leases then run out
-   * and another coordinator, or this one's next start, finishes the work). Resolves once all
-   * of that has settled. Does not close the log.
+   * Stops this instance: nothing more is sent, runs still in phase 1 reject with
+   * CoordinatorClosed, phase-2 deliveries and the takeover loop stop, and the leases of what it
+   * was working on are released, so another coordinator (or this one's next start) takes the
+   * work over at once. Resolves once all of that has settled. Does not close the log.
    */
   async close(): Promise<void> {
+    const working = [...new Set([...this.runs.keys(), ...this.drivers.keys()])];
     this.closing.abort();
     await this.maintenance;
     await this.idle();
+    // Hand what this instance was working on to the others now, rather than after the lease.
+    if (working.length > 0) await this.log.release(working).catch(() => undefined);
   }
 
   private async execute(tx: Transaction): Promise<Outcome> {

@@ -64,5 +64,10 @@ export interface DecisionLog {
    * owner took them over, or they are DONE or unknown).
    */
   renew(txids: readonly bigint[]): Promise<bigint[]>;
+  /**
+   * Ends this owner's lease on `txids` at once, so that another coordinator takes them over
+   * without waiting for the lease to run out (a coordinator stopping cleanly).
+   */
+  release(txids: readonly bigint[]): Promise<void>;
   close(): Promise<void>;
 }

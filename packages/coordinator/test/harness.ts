@@ -77,6 +77,7 @@ export function tracingLog(inner: DecisionLog, trace: string[]): DecisionLog {
     get: (txid) => inner.get(txid),
     takeOver: (limit) => inner.takeOver(limit),
     renew: (txids) => inner.renew(txids),
+    release: (txids) => inner.release(txids),
     close: () => inner.close(),
   };
 }

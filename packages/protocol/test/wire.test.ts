@@ -34,7 +34,7 @@ describe('generated wire contract', () => {
       applyLegs: 'IDEMPOTENT',
     });
     expect(levels(GatewayServiceDefinition)).toMatchObject({
-      register: undefined,
+      register: 'IDEMPOTENT',
       login: undefined,
       pay: 'IDEMPOTENT',
       getBalance: 'NO_SIDE_EFFECTS',

@@ -13,6 +13,25 @@ export interface StrifeChannelOptions {
   readonly tls: TlsMaterial;
   /** The role (and name) the server's certificate must carry. */
   readonly expect?: { readonly role: Role; readonly name?: string };
+  /**
+   * Retry this service's calls that are safe to repeat (marked IDEMPOTENT or NO_SIDE_EFFECTS in
+   * the proto: a Pay carries its key, reads change nothing) when they fail UNAVAILABLE before the
+   * server took them; with several addresses the retry goes to another instance. Calls that are
+   * not safe to repeat (Login, TxId Lease) are never retried. Default: no retries.
+   */
+  readonly retry?: ServiceDefinitionLike;
+}
+
+/** The part of a generated service definition the retry policy reads. */
+export interface ServiceDefinitionLike {
+  readonly name: string;
+  readonly fullName: string;
+  readonly methods: Readonly<
+    Record<
+      string,
+      { readonly name: string; readonly options: { readonly idempotencyLevel?: string } }
+    >
+  >;
 }
 
 /**
@@ -30,8 +49,39 @@ const CONNECTION = {
   'grpc.keepalive_permit_without_calls': 1,
 };
 
-/** grpc-js's own client-side balancing: each call goes to the next READY address in turn. */
-const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+/**
+ * grpc-js's service config: round-robin over the addresses that are READY (grpc-js's own
+ * client-side balancing), and for the methods that are safe to repeat, a retry on UNAVAILABLE —
+ * which grpc-js only does while the call is not yet committed (no response header received),
+ * i.e. when the server never started it. Up to 5 attempts, 50 ms doubling to 500 ms apart,
+ * all within the call's own deadline.
+ */
+export function serviceConfig(balanced: boolean, retry: ServiceDefinitionLike | undefined): string {
+  const safe = retry
+    ? Object.values(retry.methods)
+        .filter((m) => ['IDEMPOTENT', 'NO_SIDE_EFFECTS'].includes(m.options.idempotencyLevel ?? ''))
+        .map((m) => ({ service: retry.fullName, method: m.name }))
+    : [];
+  return JSON.stringify({
+    ...(balanced ? { loadBalancingConfig: [{ round_robin: {} }] } : {}),
+    ...(safe.length > 0
+      ? {
+          methodConfig: [
+            {
+              name: safe,
+              retryPolicy: {
+                maxAttempts: 5,
+                initialBackoff: '0.05s',
+                maxBackoff: '0.5s',
+                backoffMultiplier: 2,
+                retryableStatusCodes: ['UNAVAILABLE'],
+              },
+            },
+          ],
+        }
+      : {}),
+  });
+}
 
 const IPV4 = /^(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/;
 
@@ -70,7 +120,7 @@ export function createStrifeChannel(
   return createChannel(target, clientCredentials(options.tls, options.expect), {
     ...CONNECTION,
     ...(loopback ? { 'grpc.ssl_target_name_override': 'localhost' } : {}),
-    ...(target.startsWith('ipv4:') ? { 'grpc.service_config': ROUND_ROBIN } : {}),
+    'grpc.service_config': serviceConfig(target.startsWith('ipv4:'), options.retry),
   });
 }
 

@@ -29,9 +29,12 @@ export {
   channelTarget,
   createStrifeChannel,
   createStrifeClient,
+  serviceConfig,
+  type ServiceDefinitionLike,
   type StrifeChannelOptions,
 } from './client';
 export { onShutdownSignal, runMain } from './lifecycle';
+export { FIRST_BYTE_MS, onAnyInstance, type AttemptOptions } from './failover';
 export { ensureCertificates, type CertSpec, type EnsureResult } from './certs/ensureCertificates';
 export { clusterCertSpecs, bankCertName } from './certs/clusterCerts';
 export { waitForServing, HealthDefinition, type WaitOptions } from './healthCheck';

@@ -13,6 +13,8 @@ export interface StartOptions {
   readonly address?: string;
   /** How long to wait for SERVING. Default 15000 ms. */
   readonly timeoutMs?: number;
+  /** Wait for SERVING before resolving. Default true; false resolves once spawned. */
+  readonly wait?: boolean;
   /** Options for node itself, before the script, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
   /** Called with the process as soon as it is spawned, before the health wait (e.g. to track it for cleanup). */
@@ -77,6 +79,7 @@ export async function startService(
     },
   };
   options.onSpawn?.(service);
+  if (options.wait === false) return service;
 
   const address = options.address ?? addressOf(app, cluster, env);
   const died = exited.then((exit) => {

@@ -3,7 +3,12 @@ import {
   CoordinatorServiceDefinition,
   GatewayServiceDefinition,
 } from '@strife/protocol';
-import { createStrifeChannel, createStrifeClient, gatewayAddresses } from '@strife/runtime';
+import {
+  createStrifeChannel,
+  createStrifeClient,
+  gatewayAddresses,
+  type ServiceDefinitionLike,
+} from '@strife/runtime';
 import { Metadata, type Channel } from 'nice-grpc';
 import { startService, type ServiceProcess } from './serviceProcess';
 import { createTestCluster, type TestCluster, type TestClusterOptions } from './testCluster';
@@ -83,11 +88,15 @@ export class TestSystem {
     return found;
   }
 
-  private channel(address: string | readonly string[], identity: string): Channel {
-    const id = `${identity}@${String(address)}`;
+  private channel(
+    address: string | readonly string[],
+    identity: string,
+    retry?: ServiceDefinitionLike,
+  ): Channel {
+    const id = `${identity}@${String(address)}#${retry?.fullName ?? ''}`;
     let channel = this.channels.get(id);
     if (!channel) {
-      channel = createStrifeChannel(address, { tls: this.cluster.tls(identity) });
+      channel = createStrifeChannel(address, { tls: this.cluster.tls(identity), retry });
       this.channels.set(id, channel);
     }
     return channel;
@@ -100,7 +109,7 @@ export class TestSystem {
   gateway(identity = 'client', instance?: string) {
     return createStrifeClient(
       GatewayServiceDefinition,
-      this.channel(this.gatewayAddress(instance), identity),
+      this.channel(this.gatewayAddress(instance), identity, GatewayServiceDefinition),
       15_000,
     );
   }
@@ -113,10 +122,18 @@ export class TestSystem {
     return [found.address];
   }
 
+  /** A CoordinatorService client (as a bank) pinned to one gateway instance. */
+  gatewayCoordinator(instance: string, identity = 'bank-SBI') {
+    return createStrifeClient(
+      CoordinatorServiceDefinition,
+      this.channel(this.gatewayAddress(instance), identity, CoordinatorServiceDefinition),
+    );
+  }
+
   coordinator(identity = 'bank-SBI') {
     return createStrifeClient(
       CoordinatorServiceDefinition,
-      this.channel(gatewayAddresses(this.cluster.config), identity),
+      this.channel(gatewayAddresses(this.cluster.config), identity, CoordinatorServiceDefinition),
     );
   }
 

@@ -89,6 +89,10 @@ export class SqliteDecisionLog implements DecisionLog {
       forget: db.prepare<[bigint]>(
         'DELETE FROM transactions WHERE txid = ? AND done_at IS NOT NULL',
       ),
+      release: db.prepare<{ txid: bigint; name: string; incarnation: string }>(
+        `UPDATE transactions SET lease_until = NULL
+         WHERE txid = @txid AND owner = @name AND incarnation = @incarnation AND done_at IS NULL`,
+      ),
       renew: db.prepare<{ txid: bigint; until: number; name: string; incarnation: string }>(
         `UPDATE transactions SET lease_until = @until
          WHERE txid = @txid AND owner = @name AND incarnation = @incarnation AND done_at IS NULL`,
@@ -233,6 +237,13 @@ export class SqliteDecisionLog implements DecisionLog {
   forgetNow(txid: bigint): boolean {
     this.s.forgetLegs.run(txid);
     return this.s.forget.run(txid).changes === 1;
+  }
+
+  release(txids: readonly bigint[]): Promise<void> {
+    return this.commits.write(() => {
+      const { name, incarnation } = this.owner;
+      for (const txid of txids) this.s.release.run({ txid, name, incarnation });
+    });
   }
 
   /** Commits the writes still queued and closes the file. */

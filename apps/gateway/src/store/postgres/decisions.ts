@@ -172,6 +172,16 @@ export class PgDecisionLog implements DecisionLog {
     return txids.filter((txid) => !still.has(txid));
   }
 
+  async release(txids: readonly bigint[]): Promise<void> {
+    const { name, incarnation } = this.owner;
+    await rows(
+      this.pool,
+      `UPDATE transactions SET lease_until = NULL
+       WHERE txid = ANY($3::int8[]) AND owner = $1 AND incarnation = $2 AND done_at IS NULL`,
+      [name, incarnation, txids],
+    );
+  }
+
   close(): Promise<void> {
     return this.commits.flush();
   }
