@@ -11,6 +11,7 @@ import {
   createStrifeChannel,
   createStrifeClient,
   createStrifeServer,
+  gatewayCertName,
   gatewayFromEnv,
   type Logger,
   loadConfig,
@@ -48,7 +49,7 @@ runMain('gateway', async () => {
   const { gateway } = config;
   const logger = createLogger({ name: `gateway-${instance.name}`, level: config.logLevel });
   const failpoints = parseFailpoints(process.env.STRIFE_FAILPOINTS);
-  const tls = loadTlsMaterial(config.certsDir, 'gateway');
+  const tls = loadTlsMaterial(config.certsDir, gatewayCertName(instance.name));
   mkdirSync(config.dataDir, { recursive: true });
 
   const owner = { name: instance.name, incarnation: randomUUID(), leaseMs: gateway.leaseMs };

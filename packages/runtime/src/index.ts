@@ -36,7 +36,12 @@ export {
 export { onShutdownSignal, runMain } from './lifecycle';
 export { FIRST_BYTE_MS, onAnyInstance, type AttemptOptions } from './failover';
 export { ensureCertificates, type CertSpec, type EnsureResult } from './certs/ensureCertificates';
-export { clusterCertSpecs, bankCertName } from './certs/clusterCerts';
+export {
+  clusterCertSpecs,
+  bankCertName,
+  gatewayCertName,
+  type ClusterCertConfig,
+} from './certs/clusterCerts';
 export { waitForServing, HealthDefinition, type WaitOptions } from './healthCheck';
 export { TxIdLeaser, type TxIdLeaserOptions, type IdBlock } from './txidLeaser';
 export { parseFailpoints, type Failpoints, type FailAction } from './failpoints';
