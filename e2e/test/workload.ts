@@ -1,6 +1,7 @@
 import type { PayRequest, Payment } from '@strife/protocol';
 import { PaymentStatus } from '@strife/protocol';
 import type { TestSystem } from '@strife/testkit';
+import { onAnyInstance } from '@strife/runtime';
 import { ClientError, Metadata, Status } from 'nice-grpc';
 import { between, pick } from './rng';
 
@@ -46,6 +47,8 @@ const RETRYABLE = new Set([
 export class Client {
   private metadata: Metadata | undefined;
   private readonly gateway: ReturnType<TestSystem['gateway']>;
+  /** One client pinned to each gateway instance (none with a single gateway). */
+  private readonly pinned: ReturnType<TestSystem['gateway']>[];
   private readonly keys: string[] = [];
   private count = 0;
 
@@ -56,8 +59,13 @@ export class Client {
     private readonly others: readonly Account[],
     private readonly random: () => number,
     private readonly seen: Observations,
+    /** Whether an UNAVAILABLE answer was legitimate: called with when the send started. */
+    private readonly excusable: (since: number) => boolean = () => true,
   ) {
     this.gateway = system.gateway();
+    const { instances } = system.cluster.config.gateway;
+    this.pinned =
+      instances.length > 1 ? instances.map((i) => system.gateway('client', i.name)) : [];
   }
 
   async run(until: () => boolean): Promise<void> {
@@ -82,13 +90,21 @@ export class Client {
     }
   }
 
-  /** Sends every key this client ever used once more and returns the answers. */
-  async replayAll(): Promise<Map<string, Payment | undefined>> {
-    const replies = new Map<string, Payment | undefined>();
+  /**
+   * Sends every key this client ever used once more, to every gateway instance, and returns the
+   * answers: they must all be the first answer.
+   */
+  async replayAll(): Promise<Map<string, (Payment | undefined)[]>> {
+    const replies = new Map<string, (Payment | undefined)[]>();
+    const gateways = this.pinned.length > 0 ? this.pinned : [this.gateway];
     for (const key of this.keys) {
       const entry = this.seen.requests.get(key);
-      if (entry)
-        replies.set(key, (await this.gateway.pay(entry.request, await this.session())).payment);
+      if (!entry) continue;
+      const answers = [];
+      for (const gateway of gateways) {
+        answers.push((await gateway.pay(entry.request, await this.session())).payment);
+      }
+      replies.set(key, answers);
     }
     return replies;
   }
@@ -110,8 +126,20 @@ export class Client {
     const entry = this.seen.requests.get(key);
     if (!entry) return;
     this.seen.sent++;
+    const since = Date.now();
+    let pinned = false;
     try {
-      const { payment } = await this.gateway.pay(entry.request, await this.session());
+      const session = await this.session();
+      // Mostly balanced, failing over like the CLI; sometimes straight at one instance, so the
+      // same key races across instances.
+      const direct =
+        this.pinned.length > 0 && this.random() < 0.3 ? pick(this.random, this.pinned) : undefined;
+      pinned = direct !== undefined;
+      const { payment } = direct
+        ? await direct.pay(entry.request, session)
+        : await onAnyInstance(Math.max(1, this.pinned.length), (options) =>
+            this.gateway.pay(entry.request, { ...session, ...options }),
+          );
       if (!payment || payment.status === PaymentStatus.PAYMENT_STATUS_PENDING) return;
       const list = this.seen.answers.get(key) ?? [];
       list.push(payment);
@@ -124,6 +152,9 @@ export class Client {
       );
       if (err instanceof ClientError && RETRYABLE.has(err.code)) {
         if (err.code === Status.UNAUTHENTICATED) this.metadata = undefined;
+        if (err.code === Status.UNAVAILABLE && !pinned && !this.excusable(since)) {
+          this.seen.unexpected.push(`${key}: UNAVAILABLE while a gateway was up: ${err.details}`);
+        }
         return;
       }
       this.seen.unexpected.push(`${key}: ${err instanceof Error ? err.message : String(err)}`);

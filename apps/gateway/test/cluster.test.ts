@@ -126,6 +126,18 @@ describe('three gateway instances sharing one database', () => {
     async (failpoint, status) => {
       await system.kill('gateway-gw1');
       await system.startGateway(`${failpoint}:exit`, 'gateway-gw1');
+      // This client's channel to gw1 may still be backing off from the restart: wait until it
+      // reaches the new gw1 (a login decides nothing, so the failpoint stays armed).
+      await system.until(
+        () =>
+          on('gw1')
+            .login({ username: 'alice', password: 'alice-pass-1' })
+            .then(
+              () => true,
+              () => false,
+            ),
+        'the new gw1 to be reachable',
+      );
       const alice = await system.login('alice');
       const key = `killed-${failpoint}`;
       const request = { idempotencyKey: key, to: 'SBI:2001', amount: 300n, from: '' };
@@ -161,6 +173,7 @@ describe('three gateway instances sharing one database', () => {
       await expect(system.total()).resolves.toBe(SEED_TOTAL + 0n);
       await system.startGateway(undefined, 'gateway-gw1');
     },
+    60_000,
   );
 });
 

@@ -7,9 +7,10 @@ import {
   createStrifeChannel,
   createStrifeClient,
   gatewayAddresses,
+  gatewayCertName,
   type ServiceDefinitionLike,
 } from '@strife/runtime';
-import { Metadata, type Channel } from 'nice-grpc';
+import { ClientError, Metadata, Status, type Channel } from 'nice-grpc';
 import { startService, type ServiceProcess } from './serviceProcess';
 import { createTestCluster, type TestCluster, type TestClusterOptions } from './testCluster';
 
@@ -140,13 +141,28 @@ export class TestSystem {
   bank(name: string) {
     const entry = this.cluster.config.banks.find((b) => b.name === name);
     if (!entry) throw new Error(`no bank ${name}`);
-    return createStrifeClient(BankServiceDefinition, this.channel(entry.address, 'gateway'));
+    const [first] = this.cluster.config.gateway.instances;
+    const identity = gatewayCertName(first?.name ?? 'gateway');
+    return createStrifeClient(BankServiceDefinition, this.channel(entry.address, identity));
   }
 
-  /** Logs in and returns call options carrying the session token. */
+  /**
+   * Logs in and returns call options carrying the session token. A gateway that was just
+   * restarted may not be reachable on this client's channel for a moment (grpc-js backs off
+   * between reconnects), so UNAVAILABLE is retried for a few seconds, as a user would.
+   */
   async login(username: string, password = `${username}-pass-1`): Promise<{ metadata: Metadata }> {
-    const { token } = await this.gateway().login({ username, password });
-    return { metadata: Metadata({ authorization: `Bearer ${token}` }) };
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        const { token } = await this.gateway().login({ username, password });
+        return { metadata: Metadata({ authorization: `Bearer ${token}` }) };
+      } catch (err) {
+        if (!(err instanceof ClientError) || err.code !== Status.UNAVAILABLE) throw err;
+        if (Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   /** Balance and held amount straight from the bank's books. */
