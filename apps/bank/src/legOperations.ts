@@ -26,6 +26,8 @@ export const BANK_FAILPOINTS = {
   afterCommit: 'bank.after-commit',
   /** The abort is durable, the acknowledgement is not yet sent. */
   afterAbort: 'bank.after-abort',
+  /** As a batch of writes commits (action `error`): the books' disk fails. */
+  storeWrite: 'bank.store-write',
 } as const;
 
 /** The bank's 2PC operations, one at a time; `log` receives each operation's fields. */

@@ -21,6 +21,7 @@ import {
   runMain,
 } from '@strife/runtime';
 import { bankService } from './bankService';
+import { BANK_FAILPOINTS } from './legOperations';
 import { InDoubtResolver } from './inDoubtResolver';
 
 runMain('bank', async () => {
@@ -31,7 +32,11 @@ runMain('bank', async () => {
   const tls = loadTlsMaterial(config.certsDir, bankCertName(bank.name));
 
   mkdirSync(config.dataDir, { recursive: true });
-  const ledger = Ledger.open(join(config.dataDir, `bank-${bank.name}.db`));
+  const ledger = Ledger.open(join(config.dataDir, `bank-${bank.name}.db`), {
+    beforeCommit: () => {
+      failpoints.fail(BANK_FAILPOINTS.storeWrite, { code: 'SQLITE_IOERR_WRITE' });
+    },
+  });
   if (bank.seedFile) {
     const { imported } = ledger.importSeedCsv(bank.seedFile);
     if (imported > 0) logger.info({ imported, seed: bank.seedFile }, 'seeded new books');

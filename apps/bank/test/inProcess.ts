@@ -60,6 +60,9 @@ export function inProcessBank(): InProcessBank {
       hits.push(name);
       return Promise.resolve();
     },
+    fail(name: string) {
+      hits.push(name);
+    },
   };
   const { logger, lines } = capturingLogger();
   return { ledger, service: bankService(ledger, failpoints, logger), hits, lines };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Env } from '@strife/runtime';
+import { type Env, type Failpoints, parseFailpoints } from '@strife/runtime';
 import { CliError, EXIT } from './exitCodes';
 import { checkAddress, connectGateway, type GatewayConnection } from './gatewayClient';
 import { stateHome } from './home';
@@ -17,6 +17,7 @@ export class Context {
   private openQueue: PaymentQueue | undefined;
   private connection: GatewayConnection | undefined;
   private override: string | undefined;
+  private armed: Failpoints | undefined;
 
   constructor(
     readonly env: Env,
@@ -48,8 +49,20 @@ export class Context {
   }
 
   get queue(): PaymentQueue {
-    this.openQueue ??= PaymentQueue.open(join(this.home, 'queue.db'));
+    this.openQueue ??= PaymentQueue.open(join(this.home, 'queue.db'), () => {
+      this.failpoints.fail('client.queue-write', { code: 'SQLITE_IOERR_WRITE' });
+    });
     return this.openQueue;
+  }
+
+  /**
+   * `STRIFE_FAILPOINTS` for the CLI, for tests: `client.after-queue` (the payment is queued, not
+   * yet sent), `client.after-send` (a gateway has taken it, no answer yet) and
+   * `client.queue-write` (the queue's disk fails, action `error`).
+   */
+  get failpoints(): Failpoints {
+    this.armed ??= parseFailpoints(this.env.STRIFE_FAILPOINTS);
+    return this.armed;
   }
 
   get gateway(): GatewayConnection {

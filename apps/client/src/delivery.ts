@@ -40,6 +40,8 @@ export async function deliver(
   payment: QueuedPayment,
   backoff: Backoff,
   now: () => number = Date.now,
+  /** Called when a gateway instance has taken the payment (its first answer byte arrived). */
+  onAccepted?: () => void,
 ): Promise<Delivery> {
   const outcome = (fields: Pick<Outcome, 'status' | 'txid' | 'reason' | 'errorCode'>): Outcome => ({
     username: payment.username,
@@ -57,6 +59,7 @@ export async function deliver(
       gateway,
       { idempotencyKey: payment.key, to: payment.to, amount: payment.amount, from: '' },
       session.token,
+      onAccepted,
     );
     const view = answer.payment && viewOfWire(answer.payment);
     if (view?.status === 'COMMITTED' || view?.status === 'ABORTED') {

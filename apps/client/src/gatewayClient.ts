@@ -66,12 +66,17 @@ export function payOnAnyInstance(
   gateway: GatewayConnection,
   request: PayRequest,
   token: string,
+  onAccepted: () => void = () => undefined,
 ): Promise<PayResponse> {
-  return onAnyInstance(gateway.instances, (options) =>
+  return onAnyInstance(gateway.instances, ({ signal, onHeader }) =>
     gateway.client.pay(request, {
       ...withToken(token),
       deadline: gateway.payTimeoutMs,
-      ...options,
+      signal,
+      onHeader: () => {
+        onHeader();
+        onAccepted();
+      },
     }),
   );
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { migrate, type Migration, openDurableDatabase } from '@strife/sqlite';
+import { migrate, type Migration, openDurableDatabase, storageFailureOf } from '@strife/sqlite';
 
 /** A payment waiting in the local queue for the gateway. */
 export interface QueuedPayment {
@@ -105,13 +105,18 @@ CREATE TABLE IF NOT EXISTS outcomes (
  * idempotent per key and both record the same outcome.
  */
 export class PaymentQueue {
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly beforeCommit: () => void,
+  ) {}
 
   /**
    * Opens (creating or upgrading if needed) the queue at `file`, readable by its owner only.
+   * `beforeCommit` runs inside each enqueue just before it commits (fault injection: a throw
+   * fails it as a disk error would, and nothing is queued).
    * @throws SchemaTooNew (from `@strife/sqlite`) for a file written by a newer strife.
    */
-  static open(file: string): PaymentQueue {
+  static open(file: string, beforeCommit: () => void = () => undefined): PaymentQueue {
     // Private before WAL mode: SQLite gives the -wal and -shm files the main file's mode.
     const db = openDurableDatabase(file, { mode: 0o600 });
     try {
@@ -120,15 +125,28 @@ export class PaymentQueue {
       db.close();
       throw err;
     }
-    return new PaymentQueue(db);
+    return new PaymentQueue(db, beforeCommit);
   }
 
   /**
    * Queues a payment before its first send, due `firstRetryAt` if that send fails. A key already
    * queued for this user is left as it is ('present'), or reported as a 'mismatch' when the
    * payee or amount differ.
+   * @throws StorageFailure when the file cannot be written (nothing is queued).
    */
   enqueue(
+    payment: Pick<QueuedPayment, 'username' | 'key' | 'to' | 'amount'>,
+    now: number,
+    firstRetryAt: number,
+  ): EnqueueResult {
+    try {
+      return this.enqueueNow(payment, now, firstRetryAt);
+    } catch (err) {
+      throw storageFailureOf(err, 'the offline queue');
+    }
+  }
+
+  private enqueueNow(
     payment: Pick<QueuedPayment, 'username' | 'key' | 'to' | 'amount'>,
     now: number,
     firstRetryAt: number,
@@ -153,6 +171,7 @@ export class PaymentQueue {
             now,
             firstRetryAt,
           );
+        this.beforeCommit();
         return { state: 'added', payment: this.mustGet(payment.username, payment.key) };
       })
       .immediate();

@@ -28,10 +28,23 @@ export class Cli {
     };
   }
 
-  /** Runs `strife args…` to completion. */
-  run(args: readonly string[], input?: string): Promise<Run> {
+  /** Runs `strife args…` to completion, with `extra` environment (e.g. STRIFE_FAILPOINTS). */
+  run(
+    args: readonly string[],
+    input?: string,
+    extra: Readonly<Record<string, string>> = {},
+  ): Promise<Run & { signal: NodeJS.Signals | null }> {
+    return this.start(args, input, extra).done;
+  }
+
+  /** Starts `strife args…`; `done` settles when it exits, `kill` ends it first (SIGKILL). */
+  start(
+    args: readonly string[],
+    input?: string,
+    extra: Readonly<Record<string, string>> = {},
+  ): { done: Promise<Run & { signal: NodeJS.Signals | null }>; kill: () => void } {
     const child = spawn(process.execPath, [MAIN, ...args], {
-      env: this.env,
+      env: { ...this.env, ...extra },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -39,9 +52,10 @@ export class Cli {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdin.end(input ?? '');
-    return new Promise((resolve) => {
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    const done = new Promise<Run & { signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     });
+    return { done, kill: () => child.kill('SIGKILL') };
   }
 
   /**

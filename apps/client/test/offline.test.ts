@@ -169,6 +169,74 @@ describe('offline payments', () => {
     await expect(system.total()).resolves.toBe(SEED_TOTAL);
   });
 
+  it('delivers once a payment whose CLI was killed between queuing and sending', async () => {
+    const cli = await loggedIn('alice');
+    const [alice, bob] = await balances('ICICI:1001', 'SBI:2001');
+    const killed = await cli.run(
+      ['pay', '--to', 'SBI:2001', '--amount', '3.00', '--key', 'never-sent', '--json'],
+      undefined,
+      { STRIFE_FAILPOINTS: 'client.after-queue:exit' },
+    );
+    expect(killed).toMatchObject({ code: null, stdout: '' });
+    const { out } = await cli.json(['queue', '--json']);
+    expect(out).toMatchObject({ queued: [{ key: 'never-sent', to: 'SBI:2001', amount: '3.00' }] });
+    await expect(balances('ICICI:1001', 'SBI:2001')).resolves.toEqual([alice, bob]);
+
+    const daemon = cli.daemon(FAST_RETRY);
+    await daemon.until(() => daemon.lines.length > 0, 'the outcome');
+    expect(daemon.lines[0]).toMatch(/^payment never-sent to SBI:2001 of 3\.00 COMMITTED/);
+    expect(await daemon.stop()).toBe(0);
+    await system.until(
+      async () => (await system.books('SBI:2001')).balance === bob! + 300n,
+      'credit',
+    );
+    await expect(system.books('ICICI:1001')).resolves.toEqual({ balance: alice! - 300n, held: 0n });
+    await expect(system.total()).resolves.toBe(SEED_TOTAL);
+  });
+
+  it('delivers once a payment whose CLI was killed mid-send, while the gateway worked on it', async () => {
+    await system.kill('gateway');
+    await system.startGateway('gateway.after-votes:delay=2500');
+    const cli = await loggedIn('bob');
+    const [bob, carol] = await balances('SBI:2001', 'ICICI:1002');
+    const killed = await cli.run(
+      ['pay', '--to', 'ICICI:1002', '--amount', '4.00', '--key', 'mid-send'],
+      undefined,
+      { STRIFE_FAILPOINTS: 'client.after-send:exit' },
+    );
+    expect(killed).toMatchObject({ signal: 'SIGKILL', stdout: '' });
+    const daemon = cli.daemon(FAST_RETRY);
+    await daemon.until(() => daemon.lines.length > 0, 'the outcome');
+    expect(daemon.lines[0]).toMatch(/^payment mid-send to ICICI:1002 of 4\.00 COMMITTED/);
+    expect(await daemon.stop()).toBe(0);
+    await system.until(
+      async () => (await system.books('ICICI:1002')).balance === carol! + 400n,
+      'credit',
+    );
+    await expect(system.books('SBI:2001')).resolves.toEqual({ balance: bob! - 400n, held: 0n });
+    await expect(system.total()).resolves.toBe(SEED_TOTAL);
+    await system.kill('gateway');
+    await system.startGateway();
+  });
+
+  it('refuses a payment its queue cannot record, clearly, and sends nothing', async () => {
+    const cli = await loggedIn('dave');
+    const [dave] = await balances('SBI:2002');
+    const run = await cli.run(
+      ['pay', '--to', 'ICICI:1001', '--amount', '1.00', '--key', 'no-disk'],
+      undefined,
+      { STRIFE_FAILPOINTS: 'client.queue-write:error' },
+    );
+    expect(run.code).toBe(5);
+    expect(run.stderr.trim()).toBe(
+      'strife: cannot write the offline queue (SQLITE_IOERR_WRITE); the payment was not sent',
+    );
+    await expect(cli.json(['queue', '--json'])).resolves.toMatchObject({ out: { queued: [] } });
+    const status = await cli.run(['status', '--key', 'no-disk']);
+    expect(status.code).not.toBe(0);
+    await expect(balances('SBI:2002')).resolves.toEqual([dave]);
+  });
+
   it('keeps payments whose session was revoked queued until the next login', async () => {
     const cli = await loggedIn('dave');
     const [dave, carol] = await balances('SBI:2002', 'ICICI:1002');

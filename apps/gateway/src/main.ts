@@ -55,7 +55,14 @@ runMain('gateway', async () => {
   const owner = { name: instance.name, incarnation: randomUUID(), leaseMs: gateway.leaseMs };
   const describe = (cause: Parameters<typeof describeAbort>[0]) =>
     describeAbort(cause, gateway.prepareTimeoutMs);
-  const { store, prepare, where } = await openStore(config, { owner, describe }, logger);
+  const injectFault = (as: { code: string; severity?: string }) => {
+    failpoints.fail('gateway.store-write', as);
+  };
+  const { store, prepare, where } = await openStore(
+    config,
+    { owner, describe, injectFault },
+    logger,
+  );
 
   const banks = new Banks(config, tls);
   const participants = new Map(
@@ -115,7 +122,7 @@ runMain('gateway', async () => {
   });
   strife.server
     .with(ready.middleware)
-    .with(acknowledge)
+    .with(acknowledge(instance.name))
     .with(authMiddleware(auth))
     .add(GatewayServiceDefinition, gatewayService(auth, payments, banks));
   strife.server
@@ -130,7 +137,11 @@ runMain('gateway', async () => {
     const imported = await importSeedUsers(config.usersFile, banks.names, store.users);
     if (imported > 0) logger.info({ imported }, 'imported seed users');
   }
-  const recovered = await coordinator.start();
+  const recovered = await ready.retry(
+    () => coordinator.start(),
+    logger,
+    'cannot take over orphaned payments yet',
+  );
   logger.info(
     { resumed: recovered.resumed.length, redriven: recovered.redriven.length },
     'took over orphaned payments',

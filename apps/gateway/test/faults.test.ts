@@ -135,4 +135,27 @@ describe('payments under faults', () => {
       decision: Decision.DECISION_ABORT,
     });
   });
+
+  it("releases the payer's hold when the payer's bank died after preparing its debit", async () => {
+    const s = (system = await TestSystem.start({
+      prepareTimeoutMs: 250,
+      recovery: { inDoubtAfterMs: 300, intervalMs: 100 },
+    }));
+    await s.kill('ICICI');
+    await s.startBank('ICICI', 'bank.after-prepare-log:exit');
+    const alice = await s.login('alice');
+    const { payment } = await s
+      .gateway()
+      .pay({ idempotencyKey: 'payer-died', to: 'SBI:2001', amount: 1500n, from: '' }, alice);
+    expect(payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_ABORTED);
+    s.processes.delete('ICICI');
+    await s.startBank('ICICI');
+    await s.until(
+      async () =>
+        (await legState(s, 'ICICI', payment!.txid, Leg.LEG_DEBIT)) === LegState.LEG_STATE_ABORTED,
+      'the held debit aborted',
+    );
+    await expect(s.books('ICICI:1001')).resolves.toEqual({ balance: 100_000n, held: 0n });
+    await expect(s.total()).resolves.toBe(SEED_TOTAL);
+  });
 });

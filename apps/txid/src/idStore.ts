@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { InvalidArgument } from '@strife/domain';
-import { migrate, type Migration, openDurableDatabase } from '@strife/sqlite';
+import { migrate, type Migration, openDurableDatabase, storageFailureOf } from '@strife/sqlite';
 
 /**
  * The store's schema steps (`migrate` in `@strife/sqlite`); append, never edit. Step 1 is the
@@ -33,8 +33,15 @@ export class IdStore {
   private readonly read: Database.Statement<[], { high: bigint }>;
   private readonly raise: Database.Statement<[bigint]>;
 
-  /** Opens (creating or upgrading) the store at `path`; refuses a file of a newer build. */
-  constructor(path: string) {
+  /**
+   * Opens (creating or upgrading) the store at `path`; refuses a file of a newer build.
+   * `beforeCommit` runs inside each lease's transaction before it commits (fault injection: a
+   * throw fails the lease and nothing is written).
+   */
+  constructor(
+    path: string,
+    private readonly beforeCommit: () => void = () => undefined,
+  ) {
     this.db = openDurableDatabase(path, { safeIntegers: true });
     try {
       migrate(this.db, ID_STORE_MIGRATIONS, { name: `txid store ${path}` });
@@ -51,12 +58,17 @@ export class IdStore {
     if (!Number.isInteger(count) || count < 1 || count > MAX_LEASE) {
       throw new InvalidArgument('count', `must be between 1 and ${MAX_LEASE}`);
     }
-    return this.db.transaction((): Block => {
-      const row = this.read.get();
-      const high = row?.high ?? 0n;
-      this.raise.run(high + BigInt(count));
-      return { first: high + 1n, count };
-    })();
+    try {
+      return this.db.transaction((): Block => {
+        const row = this.read.get();
+        const high = row?.high ?? 0n;
+        this.raise.run(high + BigInt(count));
+        this.beforeCommit();
+        return { first: high + 1n, count };
+      })();
+    } catch (err) {
+      throw storageFailureOf(err, 'the txid store');
+    }
   }
 
   close(): void {

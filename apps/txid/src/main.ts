@@ -7,6 +7,7 @@ import {
   loadConfig,
   loadTlsMaterial,
   onShutdownSignal,
+  parseFailpoints,
   runMain,
 } from '@strife/runtime';
 import { IdStore } from './idStore';
@@ -15,7 +16,10 @@ runMain('txid', async () => {
   const config = loadConfig();
   const logger = createLogger({ name: 'txid', level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
-  const store = new IdStore(join(config.dataDir, 'txid.db'));
+  const failpoints = parseFailpoints(process.env.STRIFE_FAILPOINTS);
+  const store = new IdStore(join(config.dataDir, 'txid.db'), () => {
+    failpoints.fail('txid.store-write', { code: 'SQLITE_IOERR_WRITE' });
+  });
 
   const strife = createStrifeServer({
     logger,

@@ -48,7 +48,10 @@ export class Ledger {
     this.participant = new Participant(db, statements, now);
     this.log = new LegLog(statements, now);
     this.importRows = seedImporter(db, statements, now);
-    this.commits = new GroupCommit(db);
+    this.commits = new GroupCommit(db, {
+      name: 'the bank’s books',
+      ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
+    });
   }
 
   /**

@@ -103,4 +103,9 @@ export interface LedgerOptions {
   readonly clock?: () => number;
   /** The number `openAccount` gives the first account of empty books; default `1001n`. */
   readonly firstAccountNo?: bigint;
+  /**
+   * Runs just before each group-committed transaction commits; a throw (e.g. an I/O error)
+   * fails the whole batch and nothing of it is applied. For fault injection. Default: none.
+   */
+  readonly beforeCommit?: () => void;
 }

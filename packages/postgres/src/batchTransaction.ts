@@ -27,11 +27,16 @@ export type Attempt =
  * connection was lost has an unknown outcome, so it is `unavailable` with outcome `unknown`:
  * retrying it could apply the writes twice.
  */
-export async function transact(client: PoolClient, entries: readonly Entry[]): Promise<Attempt> {
+export async function transact(
+  client: PoolClient,
+  entries: readonly Entry[],
+  beforeCommit?: () => void,
+): Promise<Attempt> {
   let outputs: unknown[];
   try {
     await client.query('BEGIN');
     outputs = await runWriters(client, entries);
+    beforeCommit?.();
   } catch (error) {
     if (isDatabaseUnavailable(error)) {
       return { kind: 'unavailable', error: DatabaseUnavailable.from(error, 'not-committed') };

@@ -19,6 +19,12 @@ export interface PgGroupCommitOptions {
    * reads still find a connection. Default 4.
    */
   readonly maxInFlight?: number;
+  /**
+   * Runs inside every batch's transaction just before COMMIT; a throw fails the batch as that
+   * error would (one `isDatabaseUnavailable` accepts fails it as the database being unreachable).
+   * For fault injection. Default: none.
+   */
+  readonly beforeCommit?: () => void;
 }
 
 /**
@@ -43,6 +49,7 @@ export class PgGroupCommit {
   private readonly maxBatch: number;
   private readonly laterMs: number;
   private readonly maxInFlight: number;
+  private readonly beforeCommit: (() => void) | undefined;
   private queue: Pending[] = [];
   /** The queue should go as soon as a connection slot is free (its turn ended, or `laterMs`). */
   private due = false;
@@ -58,6 +65,7 @@ export class PgGroupCommit {
     this.maxBatch = options.maxBatch ?? 1000;
     this.laterMs = options.laterMs ?? 50;
     this.maxInFlight = options.maxInFlight ?? 4;
+    this.beforeCommit = options.beforeCommit;
     for (const [name, value] of [
       ['maxBatch', this.maxBatch],
       ['maxInFlight', this.maxInFlight],
@@ -179,7 +187,7 @@ export class PgGroupCommit {
     client: PoolClient,
     batch: readonly Pending[],
   ): Promise<DatabaseUnavailable | undefined> {
-    const attempt = await transact(client, batch);
+    const attempt = await transact(client, batch, this.beforeCommit);
     if (attempt.kind === 'committed') {
       batch.forEach((pending, i) => {
         pending.resolve(attempt.outputs[i]);
@@ -195,7 +203,7 @@ export class PgGroupCommit {
       return undefined;
     }
     for (const [i, pending] of batch.entries()) {
-      const alone = await transact(client, [pending]);
+      const alone = await transact(client, [pending], this.beforeCommit);
       if (alone.kind === 'committed') {
         pending.resolve(alone.outputs[0]);
       } else if (alone.kind === 'failed') {

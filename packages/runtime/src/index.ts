@@ -44,4 +44,4 @@ export {
 } from './certs/clusterCerts';
 export { waitForServing, HealthDefinition, type WaitOptions } from './healthCheck';
 export { TxIdLeaser, type TxIdLeaserOptions, type IdBlock } from './txidLeaser';
-export { parseFailpoints, type Failpoints, type FailAction } from './failpoints';
+export { InjectedFault, parseFailpoints, type Failpoints, type FailAction } from './failpoints';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { parseFailpoints } from '../src';
+import { InjectedFault, parseFailpoints } from '../src';
 
 describe('failpoints', () => {
   it('does nothing when unset or for names not armed', async () => {
@@ -20,6 +20,26 @@ describe('failpoints', () => {
     expect(await timed()).toBeLessThan(25);
     expect(await timed()).toBeGreaterThanOrEqual(25);
     expect(await timed()).toBeLessThan(25);
+  });
+
+  it('fails a step with error: as an injected fault carrying the code it stands for, on a range of hits', async () => {
+    const points = parseFailpoints('disk:error@2-3');
+    const attempt = () => {
+      try {
+        points.fail('disk', { code: 'SQLITE_IOERR_WRITE' });
+        return 'ok';
+      } catch (err) {
+        return err instanceof InjectedFault ? `${err.failpoint} ${err.code ?? ''}` : 'other';
+      }
+    };
+    expect([1, 2, 3, 4].map(() => attempt())).toEqual([
+      'ok',
+      'disk SQLITE_IOERR_WRITE',
+      'disk SQLITE_IOERR_WRITE',
+      'ok',
+    ]);
+    await expect(parseFailpoints('step:error').hit('step')).rejects.toBeInstanceOf(InjectedFault);
+    expect(() => parseFailpoints('slow:delay=5').fail('slow')).not.toThrow();
   });
 
   it('never returns from hang', async () => {

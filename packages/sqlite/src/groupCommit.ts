@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { storageFailureOf } from './storageFailure';
 
 interface Pending {
   readonly work: () => unknown;
@@ -14,6 +15,13 @@ export interface GroupCommitOptions {
   readonly maxBatch?: number;
   /** Longest a `writeLater` waits for another write to share a batch with. Default 50 ms. */
   readonly laterMs?: number;
+  /** Names the store in a `StorageFailure`. Default `the database`. */
+  readonly name?: string;
+  /**
+   * Runs inside every batch's transaction just before it commits; a throw fails the whole
+   * batch, as a failing disk would. For fault injection (a failpoint that throws an I/O error).
+   */
+  readonly beforeCommit?: () => void;
 }
 
 /**
@@ -24,7 +32,9 @@ export interface GroupCommitOptions {
  *
  * A write's promise settles only after the whole transaction is durable (with
  * `synchronous=FULL`), so nothing a caller is told can be lost by a crash. Work runs when the
- * batch runs, not when it is submitted: until then, reads on the connection do not see it.
+ * batch runs, not when it is submitted: until then, reads on the connection do not see it. If the
+ * commit itself fails because the disk did (an I/O error, a full disk), the transaction is rolled
+ * back and every write of the batch fails with a `StorageFailure`; nothing of it is applied.
  */
 export class GroupCommit {
   private readonly maxBatch: number;
@@ -42,16 +52,26 @@ export class GroupCommit {
     }
     if (!(this.laterMs >= 0)) throw new RangeError(`laterMs must be >= 0, got ${this.laterMs}`);
     const savepoint = db.transaction((work: () => unknown) => work());
-    const transaction = db.transaction((batch: readonly Pending[]) =>
-      batch.map((pending): Settled => {
+    const { beforeCommit } = options;
+    const transaction = db.transaction((batch: readonly Pending[]) => {
+      const settled = batch.map((pending): Settled => {
         try {
           return { ok: true, value: savepoint(pending.work) };
         } catch (error) {
           return { ok: false, error };
         }
-      }),
-    );
-    this.runBatch = (batch) => transaction.immediate(batch);
+      });
+      beforeCommit?.();
+      return settled;
+    });
+    const name = options.name ?? 'the database';
+    this.runBatch = (batch) => {
+      try {
+        return transaction.immediate(batch);
+      } catch (error) {
+        throw storageFailureOf(error, name);
+      }
+    };
   }
 
   /** Writes waiting for the next batch. */

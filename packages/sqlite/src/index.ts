@@ -8,3 +8,4 @@ export {
   type Migration,
 } from './migrate';
 export { openDurableDatabase, type OpenDurableOptions } from './open';
+export { StorageFailure, storageFailureOf } from './storageFailure';

@@ -60,8 +60,9 @@ export class TestSystem {
     return instances.length === 1 ? ['gateway'] : instances.map((i) => `gateway-${i.name}`);
   }
 
-  async startTxid(): Promise<void> {
-    this.processes.set('txid', await startService('txid', this.cluster));
+  async startTxid(failpoints?: string): Promise<void> {
+    const env: Record<string, string> = failpoints ? { STRIFE_FAILPOINTS: failpoints } : {};
+    this.processes.set('txid', await startService('txid', this.cluster, { env }));
   }
 
   async startBank(name: string, failpoints?: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { formatAmount } from '@strife/domain';
+import { StorageFailure } from '@strife/sqlite';
 import { Status } from 'nice-grpc';
 import { DEFAULT_BACKOFF } from '../backoff';
 import type { Context } from '../context';
@@ -7,6 +8,7 @@ import { CliError, EXIT, usageError } from '../exitCodes';
 import { accountOption, amountOption, keyOption } from '../input';
 import type { Result } from '../output';
 import { paymentJson, paymentResult, viewOfOutcome, viewOfQueued } from '../paymentView';
+import type { EnqueueResult } from '../queue';
 import { classify } from '../statusClass';
 
 export interface PayOptions {
@@ -32,11 +34,21 @@ export async function pay(ctx: Context, options: PayOptions): Promise<Result> {
   const gateway = ctx.gateway;
 
   const now = Date.now();
-  const queued = ctx.queue.enqueue(
-    { username: session.username, key, to, amount },
-    now,
-    now + DEFAULT_BACKOFF.initialMs,
-  );
+  let queued: EnqueueResult;
+  try {
+    queued = ctx.queue.enqueue(
+      { username: session.username, key, to, amount },
+      now,
+      now + DEFAULT_BACKOFF.initialMs,
+    );
+  } catch (err) {
+    if (!(err instanceof StorageFailure)) throw err;
+    throw new CliError(
+      EXIT.OTHER,
+      'QUEUE_WRITE_FAILED',
+      `cannot write the offline queue (${err.reason}); the payment was not sent`,
+    );
+  }
   if (queued.state === 'mismatch') {
     const { payment } = queued;
     throw usageError(
@@ -44,7 +56,16 @@ export async function pay(ctx: Context, options: PayOptions): Promise<Result> {
     );
   }
 
-  const delivery = await deliver(ctx.queue, gateway, session, queued.payment, DEFAULT_BACKOFF);
+  await ctx.failpoints.hit('client.after-queue');
+  const delivery = await deliver(
+    ctx.queue,
+    gateway,
+    session,
+    queued.payment,
+    DEFAULT_BACKOFF,
+    Date.now,
+    () => void ctx.failpoints.hit('client.after-send'),
+  );
   switch (delivery.kind) {
     case 'final':
       return paymentResult(viewOfOutcome(delivery.outcome));

@@ -34,4 +34,10 @@ export interface StoreOptions {
   readonly owner: Owner;
   /** The payer-facing words for an abort, written with the decision. */
   readonly describe: (cause: AbortCause) => DescribedAbort;
+  /**
+   * Called in every group-committed transaction just before it commits, with the code of the
+   * backend's disk-failure error (SQLite `SQLITE_IOERR_WRITE`, PostgreSQL SQLSTATE `53100`): a
+   * throw fails the batch as that error would. For fault injection (failpoints). Default: none.
+   */
+  readonly injectFault?: (as: { readonly code: string; readonly severity?: string }) => void;
 }

@@ -30,7 +30,13 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
     applicationName: `strife-gateway-${options.owner.name}`,
     onError: options.onPoolError,
   });
-  const commits = new PgGroupCommit(pool, { maxInFlight: 4 });
+  const { injectFault } = options;
+  const commits = new PgGroupCommit(pool, {
+    maxInFlight: 4,
+    ...(injectFault
+      ? { beforeCommit: () => injectFault({ code: '53100', severity: 'ERROR' }) }
+      : {}),
+  });
   return {
     backend: 'postgres',
     users: new PgUserStore(pool),

@@ -40,7 +40,11 @@ export async function openSqliteStore(
       merged = mergeLegacyFiles(db, dataDir);
     }
     const { to } = migrate(db, GATEWAY_MIGRATIONS, { name: 'gateway.db' });
-    const commits = new GroupCommit(db);
+    const { injectFault } = options;
+    const commits = new GroupCommit(db, {
+      name: 'gateway.db',
+      ...(injectFault ? { beforeCommit: () => injectFault({ code: 'SQLITE_IOERR_WRITE' }) } : {}),
+    });
     const payments = new SqlitePaymentStore(db, commits, options.describe);
     const decisions = SqliteDecisionLog.attach(db, commits, {
       owner: options.owner,
