@@ -7,7 +7,13 @@ import {
 } from '@strife/domain';
 import type { Ledger, TransactionPage } from '@strife/ledger';
 import type { BankServiceImplementation, LegOperation, LegOperationResult } from '@strife/protocol';
-import type { CallLog, CallLogContext, Failpoints, Logger } from '@strife/runtime';
+import {
+  bounded,
+  type CallLog,
+  type CallLogContext,
+  type Failpoints,
+  type Logger,
+} from '@strife/runtime';
 import { legOperations } from './legOperations';
 import { accountToWire, legRecordToWire } from './wire';
 
@@ -52,7 +58,9 @@ export function bankService(
     if (!logger.isLevelEnabled('debug')) return operations.apply(operation, NO_LOG);
     const fields: Record<string, unknown> = {};
     const result = await operations.apply(operation, {
-      annotate: (more) => Object.assign(fields, more),
+      annotate: (more) => {
+        for (const [name, value] of Object.entries(more)) fields[name] = bounded(value);
+      },
     });
     logger.debug(fields, 'leg operation');
     return result;

@@ -19,6 +19,8 @@ export interface InDoubtResolverOptions {
   readonly intervalMs: number;
   /** Longest pause while the coordinator cannot be reached. Default 30000 ms. */
   readonly maxBackoffMs?: number;
+  /** Told of each leg a pass had to skip (a metric); it is logged at error level too. */
+  readonly onLegFailed?: () => void;
 }
 
 /** What one pass did. */
@@ -82,6 +84,7 @@ export class InDoubtResolver {
         this.options.logger.info({ ...describe(leg), decision }, 'in-doubt leg resolved');
       } catch (err) {
         failed++;
+        this.options.onLegFailed?.();
         this.options.logger.error(
           { ...describe(leg), err },
           'cannot resolve in-doubt leg; skipped, it stays PREPARED until a later pass',

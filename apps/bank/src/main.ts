@@ -5,11 +5,13 @@ import {
   BankServiceDefinition,
   CoordinatorServiceDefinition,
   decisionFromWire,
+  OpsServiceDefinition,
 } from '@strife/protocol';
 import {
   bankCertName,
   bankFromEnv,
   createLogger,
+  createMetrics,
   gatewayAddresses,
   createStrifeChannel,
   createStrifeClient,
@@ -19,7 +21,9 @@ import {
   onShutdownSignal,
   parseFailpoints,
   runMain,
+  serveMetrics,
 } from '@strife/runtime';
+import { bankMetrics, bankOpsService } from './bankOps';
 import { bankService } from './bankService';
 import { BANK_FAILPOINTS } from './legOperations';
 import { InDoubtResolver } from './inDoubtResolver';
@@ -32,10 +36,12 @@ runMain('bank', async () => {
   const tls = loadTlsMaterial(config.certsDir, bankCertName(bank.name));
 
   mkdirSync(config.dataDir, { recursive: true });
+  const metrics = createMetrics('bank', bank.name);
   const ledger = Ledger.open(join(config.dataDir, `bank-${bank.name}.db`), {
     beforeCommit: () => {
       failpoints.fail(BANK_FAILPOINTS.storeWrite, { code: 'SQLITE_IOERR_WRITE' });
     },
+    onCommit: metrics.groupCommit('bank'),
   });
   if (bank.seedFile) {
     const { imported } = ledger.importSeedCsv(bank.seedFile);
@@ -45,9 +51,16 @@ runMain('bank', async () => {
   const strife = createStrifeServer({
     logger,
     tls,
-    policy: { 'strife.v1.BankService': ['gateway'] },
+    metrics,
+    policy: { 'strife.v1.BankService': ['gateway'], 'strife.v1.OpsService': ['monitor'] },
   });
+  let serving = false;
   strife.server.add(BankServiceDefinition, bankService(ledger, failpoints, logger));
+  strife.server.add(
+    OpsServiceDefinition,
+    bankOpsService(bank.name, ledger, () => serving),
+  );
+  const observed = bankMetrics(metrics.registry, ledger, config.recovery.inDoubtAfterMs);
 
   // Any live gateway instance answers from the shared decision log.
   const gatewayChannel = createStrifeChannel(gatewayAddresses(config), {
@@ -65,6 +78,7 @@ runMain('bank', async () => {
     logger,
     inDoubtAfterMs: config.recovery.inDoubtAfterMs,
     intervalMs: config.recovery.intervalMs,
+    onLegFailed: observed.resolveFailed,
     // An answer this build cannot read is InvalidArgument('decision'): that txid is skipped.
     resolve: async (txid) => {
       const { decision } = await coordinator.resolveTransaction({ txid });
@@ -73,6 +87,10 @@ runMain('bank', async () => {
   });
 
   const port = await strife.listen(bank.address);
+  serving = true;
+  const metricsServer = bank.metricsAddress
+    ? await serveMetrics(bank.metricsAddress, tls, metrics.registry, logger)
+    : undefined;
   resolver.start();
   logger.info(
     { bank: bank.name, address: bank.address, port, totals: String(ledger.totals().balance) },
@@ -80,8 +98,10 @@ runMain('bank', async () => {
   );
 
   onShutdownSignal(logger, async () => {
+    serving = false;
     await resolver.stop();
     await strife.shutdown();
+    await metricsServer?.close();
     gatewayChannel.close();
     ledger.close();
   });

@@ -105,7 +105,10 @@ describe('in-doubt recovery', () => {
       ],
     });
 
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await until(
+      () => Promise.resolve(bank.output().includes('cannot resolve in-doubt legs yet')),
+      'the bank to say it cannot reach the coordinator',
+    );
     const stillInDoubt = await legStates();
     expect([...stillInDoubt.values()]).toEqual([
       LegState.LEG_STATE_PREPARED,

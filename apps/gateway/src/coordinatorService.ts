@@ -1,5 +1,5 @@
 import type { Coordinator, DecisionLog } from '@strife/coordinator';
-import { InvalidArgument, NotAuthorized } from '@strife/domain';
+import { INT64_MAX, InvalidArgument, NotAuthorized } from '@strife/domain';
 import { type CoordinatorServiceImplementation, Decision } from '@strife/protocol';
 import { type CallLogContext, peerIdentity } from '@strife/runtime';
 
@@ -15,7 +15,9 @@ export function coordinatorService(
 ): CoordinatorServiceImplementation<CallLogContext> {
   return {
     async resolveTransaction(request, context) {
-      if (request.txid <= 0n) throw new InvalidArgument('txid', 'must be positive');
+      if (request.txid <= 0n || request.txid > INT64_MAX) {
+        throw new InvalidArgument('txid', `must be in 1..${INT64_MAX}`);
+      }
       const bank = peerIdentity(context)?.name;
       context.callLog.annotate({ txid: request.txid.toString() });
       const record = await decisions.get(request.txid);

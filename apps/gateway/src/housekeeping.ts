@@ -16,6 +16,8 @@ export interface HousekeepingOptions {
   readonly pingMs?: number;
   /** How often finished records are pruned. Default one hour. */
   readonly pruneMs?: number;
+  /** Told when the database stops or starts answering. */
+  readonly onReachable?: (reachable: boolean) => void;
 }
 
 /** Payments pruned per write, so pruning never holds the database for long. */
@@ -71,6 +73,7 @@ export class Housekeeping {
     );
     if (reachable === this.reachable) return;
     this.reachable = reachable;
+    this.options.onReachable?.(reachable);
     health.setStatus(reachable ? 'healthy' : 'unhealthy');
     if (reachable) logger.info('the database answers again; serving');
     else logger.error('the database does not answer; NOT_SERVING until it does');

@@ -1,24 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { type Checkpoint, Coordinator, type CoordinatorEvent } from '@strife/coordinator';
+import { type Checkpoint, Coordinator } from '@strife/coordinator';
 import {
   CoordinatorServiceDefinition,
   GatewayServiceDefinition,
+  OpsServiceDefinition,
   TxIdServiceDefinition,
 } from '@strife/protocol';
 import {
   createLogger,
+  createMetrics,
   createStrifeChannel,
   createStrifeClient,
   createStrifeServer,
   gatewayCertName,
   gatewayFromEnv,
-  type Logger,
   loadConfig,
   loadTlsMaterial,
   onShutdownSignal,
   parseFailpoints,
   runMain,
+  serveMetrics,
+  STRIFE_VERSION,
   TxIdLeaser,
 } from '@strife/runtime';
 import { acknowledge } from './acknowledge';
@@ -32,6 +35,9 @@ import { bankParticipant } from './payments/bankParticipant';
 import { describeAbort } from './payments/abortReason';
 import { PaymentService } from './payments/paymentService';
 import { readiness } from './readiness';
+import { logEvent } from './ops/eventLog';
+import { gatewayMetrics } from './ops/gatewayMetrics';
+import { gatewayOpsService } from './ops/opsService';
 import { importSeedUsers } from './seedUsers';
 import { openStore } from './store/openStore';
 
@@ -58,9 +64,10 @@ runMain('gateway', async () => {
   const injectFault = (as: { code: string; severity?: string }) => {
     failpoints.fail('gateway.store-write', as);
   };
+  const metrics = createMetrics('gateway', instance.name);
   const { store, prepare, where } = await openStore(
     config,
-    { owner, describe, injectFault },
+    { owner, describe, injectFault, onCommit: metrics.groupCommit('gateway') },
     logger,
   );
 
@@ -80,13 +87,23 @@ runMain('gateway', async () => {
       renewMs: Math.floor(gateway.leaseMs / 3),
       takeOverMs: Math.floor(gateway.leaseMs / 2),
     },
-    onEvent: (event) => logEvent(logger, event),
+    onEvent: (event) => {
+      logEvent(logger, event);
+      observed.onEvent(event);
+    },
     checkpoint: (point) => failpoints.hit(FAILPOINT_AT[point]),
   });
+  const observed = gatewayMetrics(metrics.registry, coordinator);
 
   const txidChannel = createStrifeChannel(config.txid.address, { tls, expect: { role: 'txid' } });
   const txids = createStrifeClient(TxIdServiceDefinition, txidChannel, gateway.commitTimeoutMs);
-  const leaser = new TxIdLeaser({ lease: (count) => txids.lease({ count }) });
+  const leaser = new TxIdLeaser({
+    lease: async (count) => {
+      const block = await txids.lease({ count });
+      observed.leased();
+      return block;
+    },
+  });
 
   const auth = new AuthService({
     users: store.users,
@@ -118,7 +135,12 @@ runMain('gateway', async () => {
   const strife = createStrifeServer({
     logger,
     tls,
-    policy: { 'strife.v1.GatewayService': ['client'], 'strife.v1.CoordinatorService': ['bank'] },
+    metrics,
+    policy: {
+      'strife.v1.GatewayService': ['client'],
+      'strife.v1.CoordinatorService': ['bank'],
+      'strife.v1.OpsService': ['monitor'],
+    },
   });
   strife.server
     .with(ready.middleware)
@@ -128,7 +150,26 @@ runMain('gateway', async () => {
   strife.server
     .with(ready.middleware)
     .add(CoordinatorServiceDefinition, coordinatorService(coordinator, store.decisions));
+  const startedAt = new Date();
+  let reachable = true;
+  strife.server.add(
+    OpsServiceDefinition,
+    gatewayOpsService({
+      instance: instance.name,
+      version: STRIFE_VERSION,
+      startedAt,
+      backend: store.backend,
+      serving: () => ready.isOpen() && reachable,
+      coordinator,
+      decisions: store.decisions,
+      ops: store.ops,
+      payments: store.payments,
+    }),
+  );
   const port = await strife.listen(instance.address, { serving: false });
+  const metricsServer = instance.metricsAddress
+    ? await serveMetrics(instance.metricsAddress, tls, metrics.registry, logger)
+    : undefined;
   logger.info({ instance: instance.name, address: instance.address, port }, 'gateway listening');
 
   const notes = await ready.retry(prepare, logger, 'the database cannot be reached yet');
@@ -160,6 +201,9 @@ runMain('gateway', async () => {
     retentionMs: gateway.idempotencyRetentionMs,
     sessionTtlMs: gateway.sessionTtlMs,
     throttleWindowMs: gateway.loginThrottle.windowMs,
+    onReachable: (now) => {
+      reachable = now;
+    },
   });
   housekeeping.start();
 
@@ -172,42 +216,7 @@ runMain('gateway', async () => {
     await coordinator.close();
     banks.close();
     txidChannel.close();
+    await metricsServer?.close();
     await store.close();
   });
 });
-
-/** 2PC events with their txid: refusals loudly, decisions and retries at info, the rest at debug. */
-function logEvent(logger: Logger, event: CoordinatorEvent): void {
-  if (event.type === 'MAINTENANCE_FAILED') {
-    logger.warn({ err: event.error, what: event.what }, '2pc maintenance failed; retrying');
-    return;
-  }
-  const level =
-    event.type === 'REFUSED'
-      ? 'error'
-      : event.type === 'DECIDED' ||
-          event.type === 'DONE' ||
-          event.type === 'RETRY' ||
-          event.type === 'TAKEN_OVER' ||
-          event.type === 'LOST'
-        ? 'info'
-        : 'debug';
-  if (!logger.isLevelEnabled(level)) return;
-  if (event.type === 'REFUSED') {
-    const { txid, leg, decision, attempt, delayMs, error } = event;
-    logger.error(
-      {
-        txid: txid.toString(),
-        bank: leg.participant,
-        leg: leg.kind,
-        decision,
-        attempt,
-        retryInMs: delayMs,
-        reason: error instanceof Error ? error.message : String(error),
-      },
-      `2pc REFUSED: bank ${leg.participant} refuses the ${decision} of txid ${txid} (${leg.kind}); re-sending`,
-    );
-    return;
-  }
-  logger[level]({ ...event, txid: event.txid.toString() }, `2pc ${event.type}`);
-}

@@ -14,6 +14,7 @@ const START_BACKOFF = { initialMs: 200, maxMs: 10_000 };
 export function readiness(): {
   readonly middleware: ServerMiddleware;
   open(): void;
+  isOpen(): boolean;
   /** Draining: new calls get UNAVAILABLE again, so clients take them to another instance. */
   close(): void;
   retry<T>(work: () => Promise<T>, logger: Logger, what: string): Promise<T>;
@@ -29,6 +30,7 @@ export function readiness(): {
     open() {
       ready = true;
     },
+    isOpen: () => ready,
     close() {
       ready = false;
     },

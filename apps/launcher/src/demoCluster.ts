@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,6 +10,13 @@ import {
 } from '@strife/runtime';
 import { freePort } from '@strife/testkit';
 
+export interface DemoClusterOptions {
+  /** Gateway instances: 1 is `gateway.address`; more are `gateway.instances` gw1, gw2, …. Default 1. */
+  readonly gateways?: number;
+  /** How long a bank waits before asking about a PREPARED leg. Default 3000 ms. */
+  readonly inDoubtAfterMs?: number;
+}
+
 export interface DemoCluster {
   readonly dir: string;
   readonly config: StrifeConfig;
@@ -17,26 +24,35 @@ export interface DemoCluster {
   readonly env: Readonly<Record<string, string>>;
   /** Every seeded account as `BANK:NO`. */
   readonly accounts: readonly string[];
-  remove(): void;
+  /** A user's own STRIFE_HOME inside the demo dir (created on first use). */
+  readonly homeOf: (user: string) => string;
+  readonly remove: () => void;
 }
 
 /**
  * The repository's cluster (its seed data) moved to free ports, a temp data dir and fresh
  * certificates, so the demo never touches `var/` or a running `pnpm start`.
  */
-export async function createDemoCluster(): Promise<DemoCluster> {
+export async function createDemoCluster(options: DemoClusterOptions = {}): Promise<DemoCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'strife-demo-'));
   const base = loadConfig({}, repoRoot());
   const address = async (): Promise<string> => `127.0.0.1:${await freePort()}`;
   const banks = [];
   for (const bank of base.banks)
     banks.push({ name: bank.name, address: await address(), seed: bank.seedFile });
+  const gateways = options.gateways ?? 1;
+  const instances = [];
+  for (let i = 1; i <= gateways; i++) instances.push({ name: `gw${i}`, address: await address() });
   const file = {
     txid: { address: await address() },
-    gateway: { address: await address(), prepareTimeoutMs: 2000, commitTimeoutMs: 2000 },
+    gateway: {
+      ...(gateways === 1 ? { address: instances[0]?.address } : { instances }),
+      prepareTimeoutMs: 2000,
+      commitTimeoutMs: 2000,
+    },
     banks,
     users: base.usersFile,
-    recovery: { inDoubtAfterMs: 3000, intervalMs: 250 },
+    recovery: { inDoubtAfterMs: options.inDoubtAfterMs ?? 3000, intervalMs: 250 },
   };
   const configFile = join(dir, 'cluster.json');
   writeFileSync(configFile, JSON.stringify(file, null, 2));
@@ -60,6 +76,13 @@ export async function createDemoCluster(): Promise<DemoCluster> {
     config,
     env,
     accounts,
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    homeOf: (user) => {
+      const home = join(dir, 'home', user);
+      mkdirSync(home, { recursive: true });
+      return home;
+    },
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

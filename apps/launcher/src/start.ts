@@ -1,58 +1,95 @@
-import { clusterCertSpecs, ensureCertificates, loadConfig, runMain } from '@strife/runtime';
+import { join } from 'node:path';
+import {
+  clusterCertSpecs,
+  ensureCertificates,
+  loadConfig,
+  repoRoot,
+  runMain,
+} from '@strife/runtime';
+import { parseStartArgs } from './args';
 import { Cluster } from './cluster';
-import { BOLD, paint } from './logLines';
+import { BOLD, colourEnabled, paint } from './colour';
+import { planRun, type RunPlan } from './runPlan';
 
-// `pnpm start [--restart]`: certificates if missing, every service as a child process with
-// prefixed logs, health-checked, until Ctrl-C.
+// `pnpm start [--gateways N] [--restart]`: certificates if missing, every service as a child
+// process with prefixed logs, health-checked, until Ctrl-C.
 runMain('start', async () => {
-  const config = loadConfig();
-  const colour = process.stdout.isTTY;
+  const args = parseStartArgs(process.argv.slice(2));
+  if (args.kind === 'exit') process.exit(args.code);
+  const colour = colourEnabled(process.stdout);
   const print = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
+  const plan = await planRun(loadConfig(), args.options.gateways, print);
+  const { config } = plan;
   const certs = ensureCertificates(config.certsDir, clusterCertSpecs(config));
   if (certs.created.length > 0) print(`certificates created: ${certs.created.join(', ')}`);
 
+  const shutdown = { started: false };
+  const stop = async (code: number): Promise<void> => {
+    shutdown.started = true;
+    print('stopping…');
+    let exitCode = code;
+    try {
+      await cluster.stop();
+      await plan.close();
+    } catch {
+      exitCode = 1;
+    }
+    process.exit(exitCode);
+  };
   const cluster = new Cluster({
     config,
     colour,
     print,
-    restart: process.argv.includes('--restart'),
-    env: {
-      STRIFE_CONFIG: config.configFile,
-      STRIFE_DATA_DIR: config.dataDir,
-      STRIFE_CERTS_DIR: config.certsDir,
-    },
+    restart: args.options.restart,
+    onGiveUp: () => void stop(1),
+    env: plan.env,
+    gatewayEnv: plan.gatewayEnv,
   });
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    print('stopping…');
-    cluster.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+  const onSignal = (): void => {
+    // A second Ctrl-C while stopping ends at once (the database still stops at exit).
+    if (shutdown.started) process.exit(130);
+    void stop(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
-  await cluster.start();
-  print(
-    paint(
-      BOLD,
-      [
-        '',
-        `Strife is up: ${cluster.services.map((s) => `${s.name} ${s.address}`).join(', ')}.`,
-        `Try the CLI in another terminal (seeded users are in config/seed/users.json):`,
-        `  pnpm strife login --username alice --password alice-pass-1`,
-        `  pnpm strife balance`,
-        `  pnpm strife pay --to SBI:2001 --amount 100.00`,
-        `  pnpm strife history`,
-        'Ctrl-C stops everything.',
-        '',
-      ].join('\n'),
-      colour,
-    ),
-  );
+  try {
+    await cluster.start();
+  } catch (err) {
+    if (shutdown.started) return;
+    shutdown.started = true;
+    await cluster.stop();
+    await plan.close();
+    throw err;
+  }
+  print(paint(BOLD, upMessage(cluster, plan), colour));
 });
+
+/** What is running where, and how to try it. */
+function upMessage(cluster: Cluster, plan: RunPlan): string {
+  const services = cluster.services.map(
+    (s) => `${s.name} ${s.address} (pid ${cluster.pid(s.name) ?? '?'})`,
+  );
+  const several = plan.config.gateway.instances.length > 1;
+  const exports = several ? [`  export STRIFE_CONFIG=${plan.config.configFile}`] : [];
+  if (several && plan.config.certsDir !== join(repoRoot(), 'certs')) {
+    exports.push(`  export STRIFE_CERTS_DIR=${plan.config.certsDir}`);
+  }
+  return [
+    '',
+    `Strife is up: ${services.join(', ')}.`,
+    ...plan.notes,
+    several
+      ? 'Try the CLI in another terminal (seeded users are in config/seed/users.json); it spreads its calls over every gateway instance and fails over:'
+      : 'Try the CLI in another terminal (seeded users are in config/seed/users.json):',
+    ...exports,
+    '  pnpm strife login --username alice --password alice-pass-1',
+    '  pnpm strife balance',
+    '  pnpm strife pay --to SBI:2001 --amount 100.00',
+    '  pnpm strife history',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}

@@ -34,3 +34,25 @@ export function strife(
     });
   });
 }
+
+/** Runs the CLI as `user`, printing the command line (passwords hidden) and its JSON answer. */
+export type NarratedCli = (user: string, args: readonly string[]) => Promise<CliResult>;
+
+/**
+ * A `NarratedCli` for a cluster's environment, each user with the home `homeOf` gives. The
+ * command line is said at once and the answer when it comes, so a call left running in the
+ * background shows up in the order things happen.
+ */
+export function narratedCli(
+  env: Readonly<Record<string, string>>,
+  homeOf: (user: string) => string,
+  say: (line: string) => void,
+): NarratedCli {
+  return async (user, args) => {
+    const shown = args.map((a, i) => (args[i - 1] === '--password' ? '••••' : a));
+    say(`   $ strife ${shown.join(' ')}`);
+    const result = await strife(args, env, homeOf(user));
+    say(`     → exit ${result.code} ${JSON.stringify(result.json)}`);
+    return result;
+  };
+}

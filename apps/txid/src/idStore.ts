@@ -71,6 +71,11 @@ export class IdStore {
     }
   }
 
+  /** The highest id leased so far (0 before the first lease). */
+  highWater(): bigint {
+    return this.read.get()?.high ?? 0n;
+  }
+
   close(): void {
     this.db.close();
   }

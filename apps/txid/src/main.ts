@@ -1,14 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TxIdServiceDefinition } from '@strife/protocol';
+import { OpsServiceDefinition, TxIdServiceDefinition } from '@strife/protocol';
+import { Counter, Gauge } from 'prom-client';
 import {
   createLogger,
+  createMetrics,
   createStrifeServer,
   loadConfig,
   loadTlsMaterial,
   onShutdownSignal,
   parseFailpoints,
   runMain,
+  serveMetrics,
+  STRIFE_VERSION,
 } from '@strife/runtime';
 import { IdStore } from './idStore';
 
@@ -21,23 +25,57 @@ runMain('txid', async () => {
     failpoints.fail('txid.store-write', { code: 'SQLITE_IOERR_WRITE' });
   });
 
+  const tls = loadTlsMaterial(config.certsDir, 'txid');
+  const metrics = createMetrics('txid', 'txid');
+  const leases = new Counter({
+    name: 'strife_txid_blocks_leased_total',
+    help: 'Blocks of transaction ids leased to gateway instances.',
+    registers: [metrics.registry],
+  });
+  new Gauge({
+    name: 'strife_txid_high_water',
+    help: 'Every transaction id below this has been leased.',
+    registers: [metrics.registry],
+    collect() {
+      this.set(Number(store.highWater()));
+    },
+  });
   const strife = createStrifeServer({
     logger,
-    tls: loadTlsMaterial(config.certsDir, 'txid'),
-    policy: { 'strife.v1.TxIdService': ['gateway'] },
+    tls,
+    metrics,
+    policy: { 'strife.v1.TxIdService': ['gateway'], 'strife.v1.OpsService': ['monitor'] },
   });
+  const startedAt = new Date();
   strife.server.add(TxIdServiceDefinition, {
     lease(request, context) {
       const block = store.lease(request.count);
+      leases.inc();
       context.callLog.annotate({ first: block.first.toString(), count: block.count });
       return Promise.resolve(block);
     },
   });
+  strife.server.add(OpsServiceDefinition, {
+    getStatus: () =>
+      Promise.resolve({
+        service: 'txid',
+        name: 'txid',
+        version: STRIFE_VERSION,
+        startedAt,
+        serving: true,
+        txid: { highWater: store.highWater() + 1n },
+      }),
+    lookupPayment: () => Promise.resolve({ username: '', legs: [] }),
+  });
 
   const port = await strife.listen(config.txid.address);
+  const metricsServer = config.txid.metricsAddress
+    ? await serveMetrics(config.txid.metricsAddress, tls, metrics.registry, logger)
+    : undefined;
   logger.info({ address: config.txid.address, port }, 'txid serving');
   onShutdownSignal(logger, async () => {
     await strife.shutdown();
+    await metricsServer?.close();
     store.close();
   });
 });

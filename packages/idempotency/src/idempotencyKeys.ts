@@ -34,7 +34,23 @@ export interface IdempotencyKeysOptions<T> {
   readonly pollMs?: number;
   /** Milliseconds since the epoch. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Calls `wake` after `ms` milliseconds and returns a function that cancels it: how a waiting
+   * retry times its next look at the store. Default `setTimeout`; a simulation passes its own.
+   */
+  readonly timer?: Timer;
 }
+
+/** Calls `wake` after `ms` milliseconds; the function it returns cancels that. */
+export type Timer = (ms: number, wake: () => void) => () => void;
+
+/** Node's `setTimeout`. */
+const nodeTimer: Timer = (ms, wake) => {
+  const timer = setTimeout(wake, ms);
+  return () => {
+    clearTimeout(timer);
+  };
+};
 
 /** The first request with a key goes ahead (`new`); a retry gets the stored outcome (`replay`). */
 export type Claim<T> =
@@ -51,11 +67,13 @@ export class IdempotencyKeys<T> {
   private readonly waitMs: number;
   private readonly pollMs: number;
   private readonly now: () => number;
+  private readonly timer: Timer;
 
   constructor(private readonly options: IdempotencyKeysOptions<T>) {
     this.waitMs = options.waitMs ?? 5000;
     this.pollMs = options.pollMs ?? 25;
     this.now = options.now ?? Date.now;
+    this.timer = options.timer ?? nodeTimer;
   }
 
   /**
@@ -102,12 +120,12 @@ export class IdempotencyKeys<T> {
       const set = this.waiters.get(id) ?? new Set();
       this.waiters.set(id, set);
       const done = (): void => {
-        clearTimeout(timer);
+        cancel();
         set.delete(done);
         if (set.size === 0) this.waiters.delete(id);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const cancel = this.timer(ms, done);
       set.add(done);
     });
   }

@@ -4,4 +4,5 @@ export {
   type Fingerprint,
   type IdempotencyKeysOptions,
   type Stored,
+  type Timer,
 } from './idempotencyKeys';

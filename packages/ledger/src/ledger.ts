@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { InvalidArgument, type LegKind, type Vote } from '@strife/domain';
-import { GroupCommit } from '@strife/sqlite';
+import { GroupCommit, migrate } from '@strife/sqlite';
 import { AccountBook } from './accountBook';
 import { nowFrom } from './clock';
 import { openDatabase } from './database';
@@ -9,6 +9,7 @@ import { LegLog } from './legLog';
 import { Participant } from './participant';
 import { parseSeedCsv } from './seedCsv';
 import { seedImporter } from './seedImport';
+import { MIGRATIONS } from './schema';
 import { prepareStatements } from './statements';
 import type {
   AccountView,
@@ -51,6 +52,8 @@ export class Ledger {
     this.commits = new GroupCommit(db, {
       name: 'the bank’s books',
       ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
+      ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     });
   }
 
@@ -59,14 +62,20 @@ export class Ledger {
    * books). `firstAccountNo` must be 1 to 20 digits.
    */
   static open(path: string, options: LedgerOptions = {}): Ledger {
-    const first = options.firstAccountNo;
-    if (first !== undefined) {
-      assertBigint(first, 'firstAccountNo');
-      if (first < 1n || first >= 10n ** 20n) {
-        throw new InvalidArgument('firstAccountNo', 'must be in 1..99999999999999999999');
-      }
-    }
+    checkFirstAccountNo(options.firstAccountNo);
     return new Ledger(openDatabase(path), options);
+  }
+
+  /**
+   * The books in a connection that is already open (migrated here if needed), e.g. an in-memory
+   * database that outlives this `Ledger`: a simulation reopens a crashed bank's books this way,
+   * from exactly what its transactions committed. The connection must read integers as bigints
+   * (`openDurableDatabase(path, { safeIntegers: true })`); `close` closes it.
+   */
+  static attach(db: Database.Database, options: LedgerOptions = {}): Ledger {
+    checkFirstAccountNo(options.firstAccountNo);
+    migrate(db, MIGRATIONS, { name: 'ledger' });
+    return new Ledger(db, options);
   }
 
   /** Commits what `grouped` has queued, then closes the database; the ledger is unusable after. */
@@ -183,6 +192,11 @@ export class Ledger {
     return this.log.list(query);
   }
 
+  /** This bank's legs of `txid` (none if it never heard of it), for operators. */
+  legsOf(txid: bigint): LegRecord[] {
+    return this.log.ofTxid(txid);
+  }
+
   /**
    * PREPARED legs (transfers included) recorded at least `olderThanMs` ago, oldest first: what
    * recovery resolves.
@@ -194,5 +208,14 @@ export class Ledger {
   /** Sums of balances, holds and incoming, and the number of accounts, for invariant checks. */
   totals(): LedgerTotals {
     return this.accounts.totals();
+  }
+}
+
+/** `firstAccountNo` must be 1 to 20 digits. */
+function checkFirstAccountNo(first: bigint | undefined): void {
+  if (first === undefined) return;
+  assertBigint(first, 'firstAccountNo');
+  if (first < 1n || first >= 10n ** 20n) {
+    throw new InvalidArgument('firstAccountNo', 'must be in 1..99999999999999999999');
   }
 }

@@ -43,6 +43,11 @@ export class LegLog {
     };
   }
 
+  /** The legs of `txid` at this bank, in the order they were recorded (tombstones left out). */
+  ofTxid(txid: bigint): LegRecord[] {
+    return this.s.byTxid.all({ txid }).map(toLegRecord);
+  }
+
   /** PREPARED legs recorded at or before `now - olderThanMs`, oldest first. */
   inDoubt(olderThanMs: number): LegRecord[] {
     if (!Number.isFinite(olderThanMs) || olderThanMs < 0) {

@@ -59,6 +59,7 @@ export interface Statements {
   readonly listAll: Stmt<Page, LegRow>;
   readonly listByAccount: Stmt<Page & { accountNo: string }, LegRow>;
   readonly preparedSince: Stmt<{ cutoff: bigint }, LegRow>;
+  readonly byTxid: Stmt<{ txid: bigint }, LegRow>;
 }
 
 export function prepareStatements(db: Database.Database): Statements {
@@ -147,6 +148,9 @@ export function prepareStatements(db: Database.Database): Statements {
     preparedSince: db.prepare<{ cutoff: bigint }, LegRow>(
       `SELECT ${LEG_COLUMNS} FROM legs
        WHERE state = 'PREPARED' AND created_at <= @cutoff ORDER BY created_at, seq`,
+    ),
+    byTxid: db.prepare<{ txid: bigint }, LegRow>(
+      `SELECT ${LEG_COLUMNS} FROM legs WHERE txid = @txid AND account_no IS NOT NULL ORDER BY seq`,
     ),
   };
 }

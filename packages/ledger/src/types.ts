@@ -1,4 +1,5 @@
 import type { LegKind, LegState, VoteNoReason } from '@strife/domain';
+import type { CommitScheduler } from '@strife/sqlite';
 
 /** An account as callers see it. Money is in minor units (paise). */
 export interface AccountView {
@@ -108,4 +109,8 @@ export interface LedgerOptions {
    * fails the whole batch and nothing of it is applied. For fault injection. Default: none.
    */
   readonly beforeCommit?: () => void;
+  /** Told each group-committed batch's size and commit time (metrics). Default: none. */
+  readonly onCommit?: (writes: number, seconds: number) => void;
+  /** When group-committed batches (`grouped`) commit. Default: Node's event loop. */
+  readonly scheduler?: CommitScheduler;
 }

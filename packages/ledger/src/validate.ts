@@ -69,6 +69,9 @@ export function requireText(text: unknown, field: string): string {
   if (trimmed.length > MAX_TEXT) {
     throw new InvalidArgument(field, `must be at most ${MAX_TEXT} characters`);
   }
+  // SQLite's length() stops at a NUL, and no name needs a control character.
+  if (/\p{Cc}/u.test(trimmed))
+    throw new InvalidArgument(field, 'must not contain control characters');
   return trimmed;
 }
 

@@ -25,6 +25,8 @@ export interface PgGroupCommitOptions {
    * For fault injection. Default: none.
    */
   readonly beforeCommit?: () => void;
+  /** Told each committed batch's size and how long its transaction took (metrics). */
+  readonly onCommit?: (writes: number, seconds: number) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export class PgGroupCommit {
   private readonly laterMs: number;
   private readonly maxInFlight: number;
   private readonly beforeCommit: (() => void) | undefined;
+  private readonly onCommit: ((writes: number, seconds: number) => void) | undefined;
   private queue: Pending[] = [];
   /** The queue should go as soon as a connection slot is free (its turn ended, or `laterMs`). */
   private due = false;
@@ -66,6 +69,7 @@ export class PgGroupCommit {
     this.laterMs = options.laterMs ?? 50;
     this.maxInFlight = options.maxInFlight ?? 4;
     this.beforeCommit = options.beforeCommit;
+    this.onCommit = options.onCommit;
     for (const [name, value] of [
       ['maxBatch', this.maxBatch],
       ['maxInFlight', this.maxInFlight],
@@ -187,8 +191,10 @@ export class PgGroupCommit {
     client: PoolClient,
     batch: readonly Pending[],
   ): Promise<DatabaseUnavailable | undefined> {
+    const started = performance.now();
     const attempt = await transact(client, batch, this.beforeCommit);
     if (attempt.kind === 'committed') {
+      this.onCommit?.(batch.length, (performance.now() - started) / 1000);
       batch.forEach((pending, i) => {
         pending.resolve(attempt.outputs[i]);
       });

@@ -29,7 +29,7 @@ export class InjectedFault extends Error {
 
   constructor(
     readonly failpoint: string,
-    as: { readonly code: string; readonly severity?: string } | undefined = undefined,
+    as?: { readonly code: string; readonly severity?: string },
   ) {
     super(`injected fault at ${failpoint}`);
     this.name = 'InjectedFault';

@@ -45,3 +45,11 @@ export {
 export { waitForServing, HealthDefinition, type WaitOptions } from './healthCheck';
 export { TxIdLeaser, type TxIdLeaserOptions, type IdBlock } from './txidLeaser';
 export { InjectedFault, parseFailpoints, type Failpoints, type FailAction } from './failpoints';
+export {
+  CALL_BUCKETS,
+  createMetrics,
+  serveMetrics,
+  type MetricsServer,
+  type ServiceMetrics,
+} from './metrics';
+export { STRIFE_VERSION } from './version';

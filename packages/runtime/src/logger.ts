@@ -19,6 +19,19 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream;
 }
 
+/** Longest error message or stack a log line carries: an error may quote attacker-sized input. */
+const MAX_ERROR_TEXT = 2000;
+
+/** pino's error serializer, with the message and the stack cut to `MAX_ERROR_TEXT`. */
+function boundedError(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  const cut = (text: unknown): unknown =>
+    typeof text === 'string' && text.length > MAX_ERROR_TEXT
+      ? `${text.slice(0, MAX_ERROR_TEXT)}… (${text.length} characters)`
+      : text;
+  return { ...serialized, message: cut(serialized.message), stack: cut(serialized.stack) };
+}
+
 /** A pino logger with Strife's redaction: passwords, tokens and keys are never written. */
 export function createLogger(options: LoggerOptions): Logger {
   const usePretty = options.pretty ?? process.stdout.isTTY;
@@ -32,7 +45,7 @@ export function createLogger(options: LoggerOptions): Logger {
       name: options.name,
       level: options.level ?? 'info',
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: boundedError },
     },
     destination,
   );

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
+import type { ServerMiddleware } from 'nice-grpc-common';
 import type { Logger } from 'pino';
+import type { ServiceMetrics } from './metrics/registry';
 import { callLoggingMiddleware, type CallLogContext } from './middleware/callLogging';
 import { errorMappingMiddleware } from './middleware/errorMapping';
 import { serverCredentials, type TlsMaterial } from './tls/credentials';
@@ -13,6 +15,13 @@ export interface StrifeServerOptions {
   readonly policy: PeerPolicy;
   /** How long `shutdown` waits for in-flight calls before cancelling them. Default 5000 ms. */
   readonly shutdownGraceMs?: number;
+  /** Records every call in these metrics (`createMetrics`). Default: none. */
+  readonly metrics?: ServiceMetrics;
+  /**
+   * More middleware for every service of this server, after logging and the error table (e.g.
+   * error details). Per-service middleware goes through `server.with(…)` when adding a service.
+   */
+  readonly use?: readonly ServerMiddleware<CallLogContext, CallLogContext>[];
 }
 
 export interface StrifeServer {
@@ -36,9 +45,16 @@ export function createStrifeServer(options: StrifeServerOptions): StrifeServer {
   const refused = peerPolicyInterceptor(options.policy, (refusal) =>
     options.logger.warn(refusal, 'call refused: peer role not admitted'),
   );
-  const server = createServer({ interceptors: [refused] })
-    .use(callLoggingMiddleware(options.logger))
+  const { metrics } = options;
+  const observe = metrics
+    ? (service: string, method: string, code: string, seconds: number) => {
+        metrics.observeCall(service, method, code, seconds);
+      }
+    : undefined;
+  let server: Server<CallLogContext> = createServer({ interceptors: [refused] })
+    .use(callLoggingMiddleware(options.logger, observe))
     .use(errorMappingMiddleware(options.logger));
+  for (const middleware of options.use ?? []) server = server.use(middleware);
   const health = HealthState();
   server.add(HealthDefinition, HealthServiceImpl(health));
   const graceMs = options.shutdownGraceMs ?? 5000;

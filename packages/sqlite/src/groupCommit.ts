@@ -7,6 +7,35 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+/**
+ * When a group commit runs its batches. The default is Node's: a batch at the end of the turn of
+ * the event loop (`setImmediate`), a lone `writeLater` after its delay (`setTimeout`). A
+ * deterministic simulation replaces it to decide itself when each batch commits (and so which
+ * writes a crash loses).
+ */
+export interface CommitScheduler {
+  /** Calls `run` once the current turn of the event loop ends; returns a function that cancels it. */
+  soon(run: () => void): () => void;
+  /** Calls `run` after `ms` milliseconds; returns a function that cancels it. */
+  later(ms: number, run: () => void): () => void;
+}
+
+/** Node's event loop: `setImmediate` and `setTimeout`. */
+export const nodeCommitScheduler: CommitScheduler = {
+  soon: (run) => {
+    const immediate = setImmediate(run);
+    return () => {
+      clearImmediate(immediate);
+    };
+  },
+  later: (ms, run) => {
+    const timer = setTimeout(run, ms);
+    return () => {
+      clearTimeout(timer);
+    };
+  },
+};
+
 type Settled =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
@@ -22,6 +51,10 @@ export interface GroupCommitOptions {
    * batch, as a failing disk would. For fault injection (a failpoint that throws an I/O error).
    */
   readonly beforeCommit?: () => void;
+  /** Told each committed batch's size and how long its transaction took (metrics). */
+  readonly onCommit?: (writes: number, seconds: number) => void;
+  /** When batches run. Default `nodeCommitScheduler` (`setImmediate`, `setTimeout`). */
+  readonly scheduler?: CommitScheduler;
 }
 
 /**
@@ -40,13 +73,17 @@ export class GroupCommit {
   private readonly maxBatch: number;
   private readonly laterMs: number;
   private readonly runBatch: (batch: readonly Pending[]) => Settled[];
+  private readonly scheduler: CommitScheduler;
   private queue: Pending[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the batch scheduled for the end of this turn, if any. */
+  private scheduled: (() => void) | undefined;
+  /** Cancels the lone `writeLater` batch, if any. */
+  private timer: (() => void) | undefined;
 
   constructor(db: Database.Database, options: GroupCommitOptions = {}) {
     this.maxBatch = options.maxBatch ?? 1000;
     this.laterMs = options.laterMs ?? 50;
+    this.scheduler = options.scheduler ?? nodeCommitScheduler;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) {
       throw new RangeError(`maxBatch must be a positive integer, got ${this.maxBatch}`);
     }
@@ -65,9 +102,13 @@ export class GroupCommit {
       return settled;
     });
     const name = options.name ?? 'the database';
+    const { onCommit } = options;
     this.runBatch = (batch) => {
+      const started = performance.now();
       try {
-        return transaction.immediate(batch);
+        const settled = transaction.immediate(batch);
+        onCommit?.(batch.length, (performance.now() - started) / 1000);
+        return settled;
       } catch (error) {
         throw storageFailureOf(error, name);
       }
@@ -86,7 +127,7 @@ export class GroupCommit {
    */
   write<T>(work: () => T): Promise<T> {
     const written = this.enqueue(work);
-    this.scheduled ??= setImmediate(() => {
+    this.scheduled ??= this.scheduler.soon(() => {
       this.flush();
     });
     return written;
@@ -99,16 +140,16 @@ export class GroupCommit {
    */
   writeLater<T>(work: () => T): Promise<T> {
     const written = this.enqueue(work);
-    this.timer ??= setTimeout(() => {
+    this.timer ??= this.scheduler.later(this.laterMs, () => {
       this.flush();
-    }, this.laterMs);
+    });
     return written;
   }
 
   /** Commits everything queued now, synchronously; e.g. before closing the connection. */
   flush(): void {
-    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.scheduled?.();
+    this.timer?.();
     this.scheduled = undefined;
     this.timer = undefined;
     while (this.queue.length > 0) {

@@ -1,4 +1,9 @@
-export { GroupCommit, type GroupCommitOptions } from './groupCommit';
+export {
+  GroupCommit,
+  nodeCommitScheduler,
+  type CommitScheduler,
+  type GroupCommitOptions,
+} from './groupCommit';
 export {
   migrate,
   schemaVersion,

@@ -7,10 +7,14 @@ export {
   type SeedUser,
 } from './testCluster';
 export {
-  startService,
+  ExitedBeforeServing,
+  spawnService,
+  waitUntilServing,
   type AppName,
-  type ServiceProcess,
-  type StartOptions,
   type Exit,
-} from './serviceProcess';
+  type ServingOptions,
+  type SpawnedService,
+  type SpawnOptions,
+} from './spawnService';
+export { startService, type ServiceProcess, type StartOptions } from './serviceProcess';
 export { TestSystem, SEED, SEED_TOTAL } from './testSystem';

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gatewayFromEnv, repoRoot, waitForServing } from '@strife/runtime';
+import { gatewayFromEnv } from '@strife/runtime';
+import { type AppName, type Exit, spawnService, waitUntilServing } from './spawnService';
 import type { TestCluster } from './testCluster';
-
-export type AppName = 'txid' | 'bank' | 'gateway';
 
 export interface StartOptions {
   /** Extra environment, e.g. `BANK_NAME` or `STRIFE_FAILPOINTS`. */
@@ -19,11 +17,8 @@ export interface StartOptions {
   readonly nodeArgs?: readonly string[];
   /** Called with the process as soon as it is spawned, before the health wait (e.g. to track it for cleanup). */
   readonly onSpawn?: (service: ServiceProcess) => void;
-}
-
-export interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
+  /** Also receives each output line as it comes (it is in the log file either way). Default none. */
+  readonly onLine?: (line: string) => void;
 }
 
 /** A real service process started from `apps/<app>/dist/main.js`, its output kept in a log file. */
@@ -41,7 +36,10 @@ export interface ServiceProcess {
 
 let started = 0;
 
-/** Starts `app` for `cluster` and waits until it answers its health check. */
+/**
+ * Starts `app` for `cluster` and waits until it answers its health check; if it exits first or
+ * the wait times out, it is killed and the error (with its log when it exited) is thrown.
+ */
 export async function startService(
   app: AppName,
   cluster: TestCluster,
@@ -53,50 +51,35 @@ export async function startService(
   const log = createWriteStream(logFile);
   // A test that has already removed its temp dir must not crash on a late write.
   log.on('error', () => undefined);
-  const script = join(repoRoot(), 'apps', app, 'dist', 'main.js');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
+  const spawned = spawnService(app, {
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    nodeArgs: options.nodeArgs,
+    output: log,
+    onLine: options.onLine,
   });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      log.end();
-      resolve({ code, signal });
-    });
-  });
+  void spawned.closed.then(() => log.end());
   const output = (): string => readFileSync(logFile, 'utf8');
   const service: ServiceProcess = {
-    pid: child.pid ?? -1,
+    pid: spawned.pid,
     logFile,
-    exited,
+    exited: spawned.exited,
     output,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    async kill(signal = 'SIGKILL') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
+    alive: () => spawned.alive(),
+    kill: (signal) => spawned.kill(signal),
   };
   options.onSpawn?.(service);
   if (options.wait === false) return service;
 
-  const address = options.address ?? addressOf(app, cluster, env);
-  const died = exited.then((exit) => {
-    throw new Error(
-      `${label} exited (${exit.code ?? exit.signal ?? '?'}) before serving:\n${output()}`,
-    );
-  });
-  died.catch(() => undefined);
-  try {
-    await Promise.race([
-      waitForServing(address, cluster.tls('monitor'), { timeoutMs: options.timeoutMs }),
-      died,
-    ]);
-  } catch (err) {
-    await service.kill();
-    throw err;
-  }
+  await waitUntilServing(
+    spawned,
+    options.address ?? addressOf(app, cluster, env),
+    cluster.tls('monitor'),
+    {
+      label,
+      timeoutMs: options.timeoutMs,
+      describeExit: () => `:\n${output()}`,
+    },
+  );
   return service;
 }
 

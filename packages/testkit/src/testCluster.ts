@@ -47,6 +47,8 @@ export interface TestClusterOptions {
    * per username, since every test client connects from 127.0.0.1.
    */
   readonly loginThrottle?: Readonly<Record<string, number>>;
+  /** Give every service a `metricsAddress` (HTTPS, monitor role). Default false. */
+  readonly metrics?: boolean;
 }
 
 /** A cluster file, seed data, certificates and a data folder in a fresh temp dir, on free ports. */
@@ -77,19 +79,31 @@ export async function createTestCluster(options: TestClusterOptions = {}): Promi
     const seed = `seed-${name}.csv`;
     const rows = accounts.map((a) => `${a.accountNo},${a.holder},${a.balance}`);
     writeFileSync(join(dir, seed), ['account_no,holder,balance', ...rows].join('\n') + '\n');
-    bankEntries.push({ name, address: await address(), seed });
+    bankEntries.push({
+      name,
+      address: await address(),
+      seed,
+      ...(options.metrics ? { metricsAddress: await address() } : {}),
+    });
   }
   writeFileSync(join(dir, 'users.json'), JSON.stringify(options.users ?? [], null, 2));
   const file = {
-    txid: { address: await address() },
+    txid: {
+      address: await address(),
+      ...(options.metrics ? { metricsAddress: await address() } : {}),
+    },
     gateway: {
       ...(gateways === 1
-        ? { address: await address() }
+        ? {
+            address: await address(),
+            ...(options.metrics ? { metricsAddress: await address() } : {}),
+          }
         : {
             instances: await Promise.all(
               Array.from({ length: gateways }, async (_, i) => ({
                 name: `gw${i + 1}`,
                 address: await address(),
+                ...(options.metrics ? { metricsAddress: await address() } : {}),
               })),
             ),
           }),

@@ -14,7 +14,7 @@ import {
   quote,
   UnknownPayment,
 } from '@strife/domain';
-import { IdempotencyKeys, type Stored } from '@strife/idempotency';
+import { IdempotencyKeys, type Stored, type Timer } from '@strife/idempotency';
 import type { CallLog } from '@strife/runtime';
 import type { AuthUser } from '../auth/authService';
 import type { DescribedAbort } from './abortReason';
@@ -32,6 +32,8 @@ export interface PaymentServiceOptions {
   readonly waitMs: number;
   /** Milliseconds since the epoch. Default `Date.now`. */
   readonly now?: () => number;
+  /** Times a waiting retry's next look at the store. Default `setTimeout`. */
+  readonly timer?: Timer;
 }
 
 export interface PayInput {
@@ -61,6 +63,7 @@ export class PaymentService {
       find: (username, key) => this.stored(username, key),
       waitMs: options.waitMs,
       now: this.now,
+      ...(options.timer === undefined ? {} : { timer: options.timer }),
     });
   }
 

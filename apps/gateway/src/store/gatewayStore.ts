@@ -4,6 +4,7 @@ import type { SessionStore } from '../auth/sessionStore';
 import type { UserStore } from '../auth/userStore';
 import type { DescribedAbort } from '../payments/abortReason';
 import type { PaymentStore } from '../payments/paymentStore';
+import type { OpsView } from './opsView';
 
 /**
  * Everything the gateway keeps durably, one way in, whatever the backend: SQLite for one
@@ -23,6 +24,8 @@ export interface GatewayStore {
    * same transaction.
    */
   readonly decisions: DecisionLog;
+  /** Read-only queries for the operator's API. */
+  readonly ops: OpsView;
   /** Resolves when the database answers; rejects with DependencyUnavailable when it does not. */
   ping(): Promise<void>;
   /** Commits what is queued and closes the database. */
@@ -40,4 +43,6 @@ export interface StoreOptions {
    * throw fails the batch as that error would. For fault injection (failpoints). Default: none.
    */
   readonly injectFault?: (as: { readonly code: string; readonly severity?: string }) => void;
+  /** Told each group-committed batch's size and commit time (metrics). Default: none. */
+  readonly onCommit?: (writes: number, seconds: number) => void;
 }

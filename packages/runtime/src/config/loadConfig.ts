@@ -8,6 +8,8 @@ import { clusterFileSchema, LOG_LEVELS, type LogLevel } from './schema';
 export interface BankConfig {
   readonly name: string;
   readonly address: string;
+  /** Where it serves Prometheus metrics (HTTPS, monitor role only); none when unset. */
+  readonly metricsAddress: string | undefined;
   /** Absolute path of the seed CSV, if the cluster file names one. */
   readonly seedFile: string | undefined;
 }
@@ -16,6 +18,8 @@ export interface BankConfig {
 export interface GatewayInstance {
   readonly name: string;
   readonly address: string;
+  /** Where it serves Prometheus metrics (HTTPS, monitor role only); none when unset. */
+  readonly metricsAddress?: string | undefined;
 }
 
 /** The name of the one instance of a cluster file that gives `gateway.address`. */
@@ -27,7 +31,7 @@ export interface StrifeConfig {
   readonly dataDir: string;
   readonly certsDir: string;
   readonly logLevel: LogLevel;
-  readonly txid: { readonly address: string };
+  readonly txid: { readonly address: string; readonly metricsAddress: string | undefined };
   readonly gateway: {
     /** Every instance; `gateway.address` in the file is one instance named `gateway`. */
     readonly instances: readonly GatewayInstance[];
@@ -52,6 +56,8 @@ export interface StrifeConfig {
   readonly recovery: { readonly inDoubtAfterMs: number; readonly intervalMs: number };
   /** Absolute path of users.json, if the cluster file names one. */
   readonly usersFile: string | undefined;
+  /** The operator's console, when the cluster file has one. */
+  readonly console: { readonly address: string } | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -85,9 +91,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir: fromEnv('STRIFE_DATA_DIR', 'var'),
     certsDir: fromEnv('STRIFE_CERTS_DIR', 'certs'),
     logLevel,
-    txid: file.txid,
+    txid: { address: file.txid.address, metricsAddress: file.txid.metricsAddress },
     gateway: gatewayConfig(file.gateway, env),
-    banks: file.banks.map((b) => ({ name: b.name, address: b.address, seedFile: inFile(b.seed) })),
+    banks: file.banks.map((b) => ({
+      name: b.name,
+      address: b.address,
+      seedFile: inFile(b.seed),
+      metricsAddress: b.metricsAddress,
+    })),
     recovery: {
       inDoubtAfterMs:
         file.recovery?.inDoubtAfterMs ??
@@ -95,6 +106,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       intervalMs: file.recovery?.intervalMs ?? 1000,
     },
     usersFile: inFile(file.users),
+    console: file.console,
   };
 }
 
@@ -144,7 +156,13 @@ function gatewayConfig(
 ): StrifeConfig['gateway'] {
   const fromEnv = env.STRIFE_DATABASE_URL;
   return {
-    instances: gateway.instances ?? [{ name: SINGLE_GATEWAY, address: gateway.address ?? '' }],
+    instances: gateway.instances ?? [
+      {
+        name: SINGLE_GATEWAY,
+        address: gateway.address ?? '',
+        metricsAddress: gateway.metricsAddress,
+      },
+    ],
     database: fromEnv || gateway.database,
     databaseSetting: fromEnv ? 'STRIFE_DATABASE_URL' : 'gateway.database',
     leaseMs: gateway.leaseMs,

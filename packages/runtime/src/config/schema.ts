@@ -21,9 +21,13 @@ const durationMs = z
 /** A gateway instance's name: stable across restarts, unique in the cluster file. */
 export const INSTANCE_NAME = /^[a-z0-9-]{1,32}$/;
 
+/** Where a service serves Prometheus metrics over HTTPS, to the monitor role; none by default. */
+const metricsAddress = address.optional();
+
 const instance = z.strictObject({
   name: z.string().regex(INSTANCE_NAME, 'expected lower-case letters, digits and -, e.g. gw1'),
   address,
+  metricsAddress,
 });
 
 const count = z.number().int().min(1).max(1_000_000);
@@ -32,16 +36,19 @@ const bank = z.strictObject({
   name: z.string().regex(BANK_NAME, 'expected an upper-case bank name, e.g. SBI'),
   address,
   seed: z.string().min(1).optional(),
+  metricsAddress,
 });
 
 /** The cluster file's shape; see DESIGN.md "Contracts". */
 export const clusterFileSchema = z
   .strictObject({
-    txid: z.strictObject({ address }),
+    txid: z.strictObject({ address, metricsAddress }),
     gateway: z
       .strictObject({
         /** One instance at this address. */
         address: address.optional(),
+        /** The one instance's metrics address (with `instances`, each has its own). */
+        metricsAddress,
         /** Several instances, each run with `GATEWAY_NAME` set to its name. */
         instances: z.array(instance).min(1, 'at least one instance is required').optional(),
         /** The PostgreSQL URL of the gateways' shared state; `STRIFE_DATABASE_URL` overrides it. */
@@ -119,6 +126,8 @@ export const clusterFileSchema = z
         });
       }),
     users: z.string().min(1).optional(),
+    /** The operator's console (`apps/console`), serving its page on this address. */
+    console: z.strictObject({ address }).optional(),
     /** How banks resolve PREPARED legs the coordinator has not finished. */
     recovery: z
       .strictObject({

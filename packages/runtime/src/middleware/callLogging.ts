@@ -50,7 +50,10 @@ const CALLER_STATUSES = new Set<Status>([
  * One log line per call: method, peer identity and address, status, duration, plus whatever
  * the handler annotated. Health checks log at `debug` so probes do not drown real traffic.
  */
-export function callLoggingMiddleware(logger: Logger): ServerMiddleware<CallLogContext> {
+export function callLoggingMiddleware(
+  logger: Logger,
+  observe?: (service: string, method: string, code: string, seconds: number) => void,
+): ServerMiddleware<CallLogContext> {
   return async function* logCall(call, context) {
     const fields: Record<string, unknown> = {};
     const callLog: CallLog = {
@@ -72,6 +75,11 @@ export function callLoggingMiddleware(logger: Logger): ServerMiddleware<CallLogC
       if (error instanceof ServerError) fields.error = bounded(error.details);
       throw error;
     } finally {
+      const elapsedMs = performance.now() - started;
+      if (observe) {
+        const [, service = '', method = ''] = call.method.path.split('/');
+        observe(service, method, Status[code], elapsedMs / 1000);
+      }
       const level = call.method.path.startsWith(`/${HEALTH_SERVICE}/`)
         ? 'debug'
         : code === Status.OK
@@ -87,7 +95,7 @@ export function callLoggingMiddleware(logger: Logger): ServerMiddleware<CallLogC
           ip: context.peer,
           ...fields,
           status: Status[code],
-          durationMs: Math.round((performance.now() - started) * 100) / 100,
+          durationMs: Math.round(elapsedMs * 100) / 100,
         };
         logger[level](line, 'call');
       }

@@ -6,20 +6,33 @@ export const GRPC_STATUS_BY_CODE: { readonly [C in ErrorCode]: Status } = Object
   ERROR_CODES.map((code) => [code, Status[STATUS_BY_CODE[code]]]),
 ) as { readonly [C in ErrorCode]: Status };
 
-/** Whether an error is a bug rather than a refusal (not a domain error, or INTERNAL): log it. */
+/**
+ * Whether an error is a bug rather than a refusal: not a domain error nor a status a library
+ * answered on purpose (a `ServerError`), or INTERNAL. Log it.
+ */
 export function isUnexpectedError(error: unknown): boolean {
+  if (error instanceof ServerError) return error.code === Status.INTERNAL;
   return !(error instanceof StrifeError) || error.code === 'INTERNAL';
 }
 
-/** Longest error message sent: it travels in the trailers, which peers cap at a few kB. */
-const MAX_MESSAGE = 1000;
+/** Most UTF-8 bytes of an error message sent: it travels in the trailers, which peers cap. */
+const MAX_MESSAGE_BYTES = 1000;
 
 /**
- * A message cut to `MAX_MESSAGE`. Messages quote input through `quote`, which keeps them short;
- * this is the backstop for one that does not, so no answer is ever too big to be delivered.
+ * A message cut to `MAX_MESSAGE_BYTES` (whole characters). Messages quote input through
+ * `quote`, which keeps them short; this is the backstop for one that does not (a library's), so
+ * no answer is ever too big to be delivered.
  */
 function capped(message: string): string {
-  return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE)}…`;
+  if (Buffer.byteLength(message) <= MAX_MESSAGE_BYTES) return message;
+  let kept = '';
+  let bytes = 0;
+  for (const char of message) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > MAX_MESSAGE_BYTES - 3) break;
+    kept += char;
+  }
+  return `${kept}…`;
 }
 
 /**
@@ -28,7 +41,12 @@ function capped(message: string): string {
  * (the details are logged, never sent). Nothing leaves as UNKNOWN.
  */
 export function toServerError(error: unknown): ServerError {
-  if (error instanceof ServerError) return error;
+  if (error instanceof ServerError) {
+    // A library's own error (grpc health's NOT_FOUND names the service asked for) may carry
+    // caller input too.
+    const details = capped(error.details);
+    return details === error.details ? error : new ServerError(error.code, details);
+  }
   if (error instanceof StrifeError) {
     const message = error.code === 'INTERNAL' ? 'internal error' : capped(error.message);
     return new ServerError(GRPC_STATUS_BY_CODE[error.code], message);

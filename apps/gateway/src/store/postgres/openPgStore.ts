@@ -1,6 +1,7 @@
 import { migrate, openPool, PgGroupCommit } from '@strife/postgres';
 import type { GatewayStore, StoreOptions } from '../gatewayStore';
 import { PgDecisionLog } from './decisions';
+import { PgOpsView } from './ops';
 import { PgPaymentStore } from './payments';
 import { MIGRATION_LOCK, PG_MIGRATIONS } from './schema';
 import { PgSessionStore } from './sessions';
@@ -33,6 +34,7 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
   const { injectFault } = options;
   const commits = new PgGroupCommit(pool, {
     maxInFlight: 4,
+    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     ...(injectFault
       ? { beforeCommit: () => injectFault({ code: '53100', severity: 'ERROR' }) }
       : {}),
@@ -44,6 +46,7 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
     throttle: new PgLoginThrottle(pool),
     payments: new PgPaymentStore(pool, commits, options.owner),
     decisions: new PgDecisionLog(pool, commits, options.owner, options.describe),
+    ops: new PgOpsView(pool),
     async migrate() {
       const applied = await guarded(() =>
         migrate(pool, PG_MIGRATIONS, { lockKey: MIGRATION_LOCK }),

@@ -7,7 +7,7 @@ import type { PaymentClaim, PaymentStore } from '../../payments/paymentStore';
 import { insertInitiated } from './decisions';
 import { guarded, NOW_MS, rows } from './sql';
 
-interface Row {
+export interface Row {
   idem_key: string;
   txid: bigint;
   from_account: string;
@@ -126,7 +126,7 @@ export class PgPaymentStore implements PaymentStore {
   }
 }
 
-function toRecord(row: Row): PaymentRecord {
+export function toRecord(row: Row): PaymentRecord {
   return {
     key: row.idem_key,
     txid: row.txid,

@@ -2,9 +2,10 @@ import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { SqliteDecisionLog } from '@strife/coordinator/sqlite';
-import { GroupCommit, migrate, openDurableDatabase } from '@strife/sqlite';
+import { type CommitScheduler, GroupCommit, migrate, openDurableDatabase } from '@strife/sqlite';
 import type { GatewayStore, StoreOptions } from '../gatewayStore';
 import { GATEWAY_MIGRATIONS, RELEASED_STEPS } from './schema';
+import { SqliteOpsView } from './ops';
 import { SqlitePaymentStore } from './payments';
 import { SqliteSessionStore } from './sessions';
 import { SqliteLoginThrottle } from './throttle';
@@ -20,6 +21,14 @@ export interface SqliteOpenReport {
   readonly reconciled: number;
 }
 
+/** Options of the SQLite store: those of every backend, and seams for a simulation. */
+export interface SqliteStoreOptions extends StoreOptions {
+  /** Timestamps and lease times, in ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** When the group commit's batches commit. Default: Node's event loop. */
+  readonly scheduler?: CommitScheduler;
+}
+
 /**
  * The gateway's state in one SQLite file, `<dataDir>/gateway.db` (or a private in-memory
  * database for `':memory:'`), behind one group commit: a payment's claim and INITIATED, or its
@@ -28,7 +37,7 @@ export interface SqliteOpenReport {
  */
 export async function openSqliteStore(
   dataDir: string,
-  options: StoreOptions,
+  options: SqliteStoreOptions,
 ): Promise<GatewayStore & { readonly report: SqliteOpenReport }> {
   const path = dataDir === ':memory:' ? dataDir : join(dataDir, 'gateway.db');
   const db = openDurableDatabase(path, { safeIntegers: true });
@@ -40,41 +49,62 @@ export async function openSqliteStore(
       merged = mergeLegacyFiles(db, dataDir);
     }
     const { to } = migrate(db, GATEWAY_MIGRATIONS, { name: 'gateway.db' });
-    const { injectFault } = options;
-    const commits = new GroupCommit(db, {
-      name: 'gateway.db',
-      ...(injectFault ? { beforeCommit: () => injectFault({ code: 'SQLITE_IOERR_WRITE' }) } : {}),
-    });
-    const payments = new SqlitePaymentStore(db, commits, options.describe);
-    const decisions = SqliteDecisionLog.attach(db, commits, {
-      owner: options.owner,
-      afterDecide: (txid, decision, cause) => {
-        payments.settleNow(txid, decision, cause);
-      },
-    });
-    payments.useLog(decisions);
-    const reconciled = await payments.reconcile();
-    return {
-      backend: 'sqlite',
-      report: { merged, schema: { from, to }, reconciled },
-      users: new SqliteUserStore(db),
-      sessions: new SqliteSessionStore(db),
-      throttle: new SqliteLoginThrottle(db),
-      payments,
-      decisions,
-      ping: () => Promise.resolve(),
-      close: () => {
-        if (db.open) {
-          commits.flush();
-          db.close();
-        }
-        return Promise.resolve();
-      },
-    };
+    const { store, reconciled } = await attachSqliteStore(db, options);
+    return { ...store, report: { merged, schema: { from, to }, reconciled } };
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+/**
+ * The gateway's stores on an open `gateway.db` connection (migrated here if needed; integers
+ * read as bigints), behind a group commit of their own, working for `options.owner`. This is
+ * what `openSqliteStore` serves from. Several may share one connection, each with its own owner
+ * and group commit, as several gateway instances share one database: a deterministic simulation
+ * runs its gateway instances this way. Also returns how many PENDING payments of an older layout
+ * it settled. `close` commits this store's queue and closes the connection.
+ */
+export async function attachSqliteStore(
+  db: Database.Database,
+  options: SqliteStoreOptions,
+): Promise<{ readonly store: GatewayStore; readonly reconciled: number }> {
+  migrate(db, GATEWAY_MIGRATIONS, { name: 'gateway.db' });
+  const { injectFault } = options;
+  const commits = new GroupCommit(db, {
+    name: 'gateway.db',
+    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+    ...(injectFault ? { beforeCommit: () => injectFault({ code: 'SQLITE_IOERR_WRITE' }) } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+  });
+  const payments = new SqlitePaymentStore(db, commits, options.describe, options.now);
+  const decisions = SqliteDecisionLog.attach(db, commits, {
+    owner: options.owner,
+    afterDecide: (txid, decision, cause) => {
+      payments.settleNow(txid, decision, cause);
+    },
+    ...(options.now ? { now: options.now } : {}),
+  });
+  payments.useLog(decisions);
+  const reconciled = await payments.reconcile();
+  const store: GatewayStore = {
+    backend: 'sqlite',
+    users: new SqliteUserStore(db),
+    sessions: new SqliteSessionStore(db),
+    throttle: new SqliteLoginThrottle(db),
+    payments,
+    decisions,
+    ops: new SqliteOpsView(db),
+    ping: () => Promise.resolve(),
+    close: () => {
+      if (db.open) {
+        commits.flush();
+        db.close();
+      }
+      return Promise.resolve();
+    },
+  };
+  return { store, reconciled };
 }
 
 /** Files from before the stores shared `gateway.db`, and the tables each held. */

@@ -7,7 +7,7 @@ import type { DescribedAbort } from '../../payments/abortReason';
 import type { PaymentRecord } from '../../payments/payment';
 import type { PaymentClaim, PaymentStore } from '../../payments/paymentStore';
 
-interface Row {
+export interface Row {
   idem_key: string;
   txid: bigint;
   from_account: string;
@@ -30,6 +30,8 @@ export class SqlitePaymentStore implements PaymentStore {
     db: Database.Database,
     private readonly commits: GroupCommit,
     private readonly describe: (cause: AbortCause) => DescribedAbort,
+    /** Milliseconds since the epoch, for decision and expiry times. */
+    private readonly now: () => number = Date.now,
   ) {
     this.s = {
       find: db.prepare<[string, string], Row>(
@@ -97,7 +99,7 @@ export class SqlitePaymentStore implements PaymentStore {
    * decision log's write (its `afterDecide`), so the two commit together.
    */
   settleNow(txid: bigint, decision: Decision, cause: AbortCause | undefined): void {
-    const now = Date.now();
+    const now = this.now();
     if (decision === 'COMMIT') {
       this.s.settle.run('COMMITTED', null, '', now, txid);
       return;
@@ -117,7 +119,7 @@ export class SqlitePaymentStore implements PaymentStore {
       for (const row of this.s.prunable.all(before, limit)) {
         // Only a transaction every bank acknowledged may go: until then phase 2 needs it.
         if (!log.forgetNow(row.txid)) continue;
-        this.s.tombstone.run(row.username, row.idem_key, Date.now());
+        this.s.tombstone.run(row.username, row.idem_key, this.now());
         this.s.remove.run(row.txid);
         pruned += 1;
       }
@@ -150,7 +152,7 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 }
 
-function toRecord(row: Row): PaymentRecord {
+export function toRecord(row: Row): PaymentRecord {
   return {
     key: row.idem_key,
     txid: row.txid,
