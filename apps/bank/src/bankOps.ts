@@ -66,7 +66,7 @@ export function bankMetrics(
   registry: Registry,
   ledger: Books,
   inDoubtAfterMs: number,
-): { resolveFailed(): void } {
+): { readonly resolveFailed: () => void } {
   const gauge = (name: string, help: string, read: () => number): void => {
     new Gauge({
       name,

@@ -1,4 +1,4 @@
-import type { Env } from '@strife/runtime';
+import { type Env, STRIFE_VERSION } from '@strife/runtime';
 import { Command, CommanderError } from 'commander';
 import { balance } from './commands/balance';
 import { daemon } from './commands/daemon';
@@ -20,7 +20,9 @@ Exit codes: 0 done (COMMITTED), 1 declined or ABORTED, 2 bad usage or input,
 3 QUEUED offline, 4 not logged in or credentials refused, 5 other failure.
 With --json (anywhere on the line) stdout holds exactly one JSON object;
 daemon and shell print one JSON object per line (JSON Lines).
-Environment: STRIFE_CONFIG, STRIFE_CERTS_DIR, STRIFE_HOME (default ~/.strife).`;
+Without --password or --password-stdin, login and register ask for it (hidden) on a terminal.
+Environment: STRIFE_CONFIG, STRIFE_CERTS_DIR, STRIFE_HOME (default ~/.strife),
+STRIFE_GATEWAY (as --gateway).`;
 
 interface Globals {
   readonly gateway?: string;
@@ -83,6 +85,9 @@ function commanderResult(err: CommanderError, help: string): Result {
   if (err.code === 'commander.helpDisplayed') {
     return ok({ help }, [help.trimEnd()]);
   }
+  if (err.code === 'commander.version') {
+    return ok({ version: STRIFE_VERSION }, [STRIFE_VERSION]);
+  }
   if (err.code === 'commander.help') {
     return failure(usageError('a command is required; `strife --help` lists them'));
   }
@@ -103,6 +108,7 @@ function buildProgram(
     .description('Pay through the Strife gateway; payments made offline are queued and retried.')
     .option('--json', 'print exactly one JSON object on stdout (JSON Lines for daemon and shell)')
     .option('--gateway <host:port>', "gateway address, instead of the cluster file's")
+    .version(STRIFE_VERSION, '--version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeOut: hooks.writeOut,
@@ -112,7 +118,9 @@ function buildProgram(
     .showSuggestionAfterError()
     .addHelpText('after', EPILOGUE)
     .hook('preAction', (_program, action) => {
-      ctx.setGatewayOverride(action.optsWithGlobals<Globals>().gateway ?? shellGateway?.address);
+      const flag = action.optsWithGlobals<Globals>().gateway ?? shellGateway?.address;
+      if (flag !== undefined || !ctx.env.STRIFE_GATEWAY) ctx.setGatewayOverride(flag);
+      else ctx.setGatewayOverride(ctx.env.STRIFE_GATEWAY, 'STRIFE_GATEWAY');
     });
   const run =
     <O>(command: (ctx: Context, options: O) => Promise<Result> | Result) =>
@@ -124,7 +132,11 @@ function buildProgram(
     .command('register')
     .description('open an account at a bank and create a user (does not log in)')
     .requiredOption('--username <name>', 'new username: 3-32 of a-z 0-9 _ . -')
-    .requiredOption('--password <password>', '8 to 128 characters')
+    .option(
+      '--password <password>',
+      '8 to 128 characters (visible to other users: prefer the next)',
+    )
+    .option('--password-stdin', 'read the password from the first line of stdin')
     .requiredOption('--bank <name>', 'bank name, e.g. SBI')
     .option('--initial <amount>', 'initial deposit, e.g. 1000.00', '0.00')
     .action(run<RegisterOptions>(register));
@@ -132,7 +144,8 @@ function buildProgram(
     .command('login')
     .description('log in; the session is kept in $STRIFE_HOME')
     .requiredOption('--username <name>', 'username')
-    .requiredOption('--password <password>', 'password')
+    .option('--password <password>', 'password (visible to other users: prefer the next)')
+    .option('--password-stdin', 'read the password from the first line of stdin')
     .action(run<LoginOptions>(login));
   program
     .command('logout')

@@ -27,12 +27,13 @@ export class Context {
   ) {}
 
   /**
-   * `--gateway HOST:PORT`; a change drops the open connection.
+   * `--gateway HOST:PORT` (or `STRIFE_GATEWAY`, named by `source`); a change drops the open
+   * connection.
    * @throws a usage error for a malformed address.
    */
-  setGatewayOverride(address: string | undefined): void {
+  setGatewayOverride(address: string | undefined, source = '--gateway'): void {
     if (address === this.override) return;
-    if (address !== undefined) checkAddress(address);
+    if (address !== undefined) checkAddress(address, source);
     this.override = address;
     this.connection?.close();
     this.connection = undefined;

@@ -81,10 +81,11 @@ export function payOnAnyInstance(
   );
 }
 
-/** @throws a usage error unless `address` is HOST:PORT. */
-export function checkAddress(address: string): void {
+/** @throws a usage error naming `source` unless `address` is HOST:PORT. */
+export function checkAddress(address: string, source = '--gateway'): void {
   if (!ADDRESS.test(address)) {
-    throw usageError(`--gateway: "${address}" is not HOST:PORT, e.g. 127.0.0.1:50052`);
+    const shown = address.length > 40 ? `${address.slice(0, 40)}…` : address;
+    throw usageError(`${source}: "${shown}" is not HOST:PORT, e.g. 127.0.0.1:50052`);
   }
 }
 

@@ -81,6 +81,37 @@ describe('strife commands against a real gateway and banks', () => {
     });
   });
 
+  it('prints its version', async () => {
+    const plain = await cli.run(['--version']);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    const json = await cli.json(['--version', '--json']);
+    expect(json).toMatchObject({ code: 0, out: { version: plain.stdout.trim() } });
+  });
+
+  it('reads the password from stdin, and asks for one when neither option is given', async () => {
+    const login = ['login', '--username', 'alice', '--json'];
+    const piped = await cli.json([...login, '--password-stdin'], 'alice-pass-1\nignored\n');
+    expect(piped).toMatchObject({ code: 0, out: { username: 'alice' } });
+    const wrong = await cli.json([...login, '--password-stdin'], 'not-her-pass\n');
+    expect(wrong).toMatchObject({ code: 4, out: { error: { code: 'UNAUTHENTICATED' } } });
+    const none = await cli.json(login);
+    expect(none).toMatchObject({ code: 2, out: { error: { code: 'USAGE' } } });
+    expect(none.run.stderr).toMatch(/--password-stdin \(or --password\) is required/);
+    const both = await cli.json([...login, '--password', 'x', '--password-stdin'], 'y\n');
+    expect(both).toMatchObject({ code: 2, out: { error: { code: 'USAGE' } } });
+  });
+
+  it('takes the gateway from STRIFE_GATEWAY, naming it when malformed', async () => {
+    const bad = await cli.json(['balance', '--json'], undefined, { STRIFE_GATEWAY: 'nowhere' });
+    expect(bad).toMatchObject({ code: 2, out: { error: { code: 'USAGE' } } });
+    expect(bad.run.stderr).toMatch(/STRIFE_GATEWAY: "nowhere" is not HOST:PORT/);
+    const flagWins = await cli.json(['--gateway', 'bad', 'balance', '--json'], undefined, {
+      STRIFE_GATEWAY: 'nowhere',
+    });
+    expect(flagWins.run.stderr).toMatch(/--gateway: "bad"/);
+  });
+
   it('registers a user, refusing a taken name (1) and an unknown bank (2)', async () => {
     const made = await cli.json([
       '--json',

@@ -62,8 +62,12 @@ export class Cli {
    * Runs `strife args…` (which must include `--json`) and parses stdout, which must hold exactly
    * one line with one JSON object.
    */
-  async json(args: readonly string[]): Promise<{ code: number | null; out: JsonObject; run: Run }> {
-    const run = await this.run(args);
+  async json(
+    args: readonly string[],
+    input?: string,
+    extra: Readonly<Record<string, string>> = {},
+  ): Promise<{ code: number | null; out: JsonObject; run: Run }> {
+    const run = await this.run(args, input, extra);
     const lines = run.stdout.split('\n');
     if (lines.length !== 2 || lines[1] !== '') {
       throw new Error(`expected one line of JSON from ${args.join(' ')}, got:\n${run.stdout}`);

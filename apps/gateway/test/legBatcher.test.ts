@@ -1,5 +1,6 @@
 import { Leg, type LegOperation, type LegOperationResult } from '@strife/protocol';
-import { LegBatcher, MAX_BATCH } from '../src/payments/legBatcher';
+import { MAX_LEG_OPERATIONS as MAX_BATCH } from '@strife/domain';
+import { LegBatcher } from '../src/payments/legBatcher';
 
 const commit = (txid: bigint): LegOperation => ({ commit: { txid, leg: Leg.LEG_DEBIT } });
 /** Answers each operation with its own txid, so each caller can be checked to get its own. */

@@ -27,7 +27,7 @@ describe('storage failures', () => {
       .pay(request, await s.login('alice'))
       .catch((e: unknown) => e);
     expect(failed).toMatchObject({ code: Status.UNAVAILABLE });
-    expect(String((failed as Error).message)).toContain('storage failed (SQLITE_IOERR_WRITE)');
+    expect((failed as Error).message).toContain('storage failed (SQLITE_IOERR_WRITE)');
     await expect(s.gateway().getPayment({ idempotencyKey: 'disk' }, alice)).rejects.toMatchObject({
       code: Status.NOT_FOUND,
     });

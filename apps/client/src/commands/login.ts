@@ -1,11 +1,11 @@
 import type { Context } from '../context';
 import { ask } from '../gatewayClient';
 import { ok, type Result } from '../output';
+import { type PasswordOptions, readPassword } from '../password';
 import { writeSession } from '../session';
 
-export interface LoginOptions {
+export interface LoginOptions extends PasswordOptions {
   readonly username: string;
-  readonly password: string;
 }
 
 /**
@@ -13,9 +13,10 @@ export interface LoginOptions {
  * by the owner only. A running retrier picks the new session up on its next pass.
  */
 export async function login(ctx: Context, options: LoginOptions): Promise<Result> {
+  const password = await readPassword(options);
   const answer = await ask(
     ctx.gateway,
-    (gateway) => gateway.login({ username: options.username, password: options.password }),
+    (gateway) => gateway.login({ username: options.username, password }),
     false,
   );
   const expiresAt = (answer.expiresAt ?? new Date()).toISOString();

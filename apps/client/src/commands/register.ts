@@ -2,10 +2,10 @@ import type { Context } from '../context';
 import { ask } from '../gatewayClient';
 import { amountOption, bankOption } from '../input';
 import { ok, type Result } from '../output';
+import { type PasswordOptions, readPassword } from '../password';
 
-export interface RegisterOptions {
+export interface RegisterOptions extends PasswordOptions {
   readonly username: string;
-  readonly password: string;
   readonly bank: string;
   /** Initial deposit as a decimal string. Default "0.00". */
   readonly initial: string;
@@ -15,12 +15,13 @@ export interface RegisterOptions {
 export async function register(ctx: Context, options: RegisterOptions): Promise<Result> {
   const bank = bankOption(options.bank, '--bank');
   const initialDeposit = amountOption(options.initial, '--initial', true);
+  const password = await readPassword(options);
   const answer = await ask(
     ctx.gateway,
     (gateway) =>
       gateway.register({
         username: options.username,
-        password: options.password,
+        password,
         bank,
         initialDeposit,
       }),

@@ -1,3 +1,4 @@
+import { MAX_LEG_OPERATIONS } from '@strife/domain';
 import type { LegOperation, LegOperationResult } from '@strife/protocol';
 
 /** Sends one batch and answers it in order; rejects if the batch as a whole failed. */
@@ -10,12 +11,9 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
-/** Most operations per batch: the bank's ApplyLegs limit. */
-export const MAX_BATCH = 4096;
-
 /**
  * One bank's 2PC traffic, batched: the operations asked for while the event loop is busy go out
- * together at the end of the turn as one request (several if there are more than `MAX_BATCH`),
+ * together at the end of the turn as one request (several if there are more than `MAX_LEG_OPERATIONS`),
  * so a loaded gateway pays one round trip, and the bank one fsync, for many legs. Each caller
  * still gets its own operation's answer. An operation whose signal aborted before its batch
  * left is dropped, not sent.
@@ -44,8 +42,8 @@ export class LegBatcher {
       return !queued.signal.aborted;
     });
     this.queue = [];
-    for (let start = 0; start < live.length; start += MAX_BATCH) {
-      this.dispatch(live.slice(start, start + MAX_BATCH));
+    for (let start = 0; start < live.length; start += MAX_LEG_OPERATIONS) {
+      this.dispatch(live.slice(start, start + MAX_LEG_OPERATIONS));
     }
   }
 
