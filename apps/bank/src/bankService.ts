@@ -52,11 +52,12 @@ export function bankService(
 
   /**
    * One ApplyLegs operation, with its own debug line carrying the fields a unary call's line
-   * would (the ApplyLegs call's line carries only the count).
+   * would (the ApplyLegs call's line carries only the count) and the payment's request id.
    */
   async function applyLogged(operation: LegOperation): Promise<LegOperationResult> {
     if (!logger.isLevelEnabled('debug')) return operations.apply(operation, NO_LOG);
-    const fields: Record<string, unknown> = {};
+    const fields: Record<string, unknown> =
+      operation.requestId === '' ? {} : { requestId: bounded(operation.requestId) };
     const result = await operations.apply(operation, {
       annotate: (more) => {
         for (const [name, value] of Object.entries(more)) fields[name] = bounded(value);
@@ -89,11 +90,11 @@ export function bankService(
     },
 
     prepareDebit: (request, { callLog }) =>
-      unary({ prepareDebit: request }, 'prepareDebit', callLog),
+      unary({ prepareDebit: request, requestId: '' }, 'prepareDebit', callLog),
     prepareCredit: (request, { callLog }) =>
-      unary({ prepareCredit: request }, 'prepareCredit', callLog),
-    commit: (request, { callLog }) => unary({ commit: request }, 'commit', callLog),
-    abort: (request, { callLog }) => unary({ abort: request }, 'abort', callLog),
+      unary({ prepareCredit: request, requestId: '' }, 'prepareCredit', callLog),
+    commit: (request, { callLog }) => unary({ commit: request, requestId: '' }, 'commit', callLog),
+    abort: (request, { callLog }) => unary({ abort: request, requestId: '' }, 'abort', callLog),
 
     async applyLegs(request, { callLog }) {
       const { operations } = request;

@@ -22,6 +22,7 @@ import {
   parseFailpoints,
   runMain,
   serveMetrics,
+  StorageHealth,
 } from '@strife/runtime';
 import { bankMetrics, bankOpsService } from './bankOps';
 import { bankService } from './bankService';
@@ -37,28 +38,40 @@ runMain('bank', async () => {
 
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = createMetrics('bank', bank.name);
-  const ledger = Ledger.open(join(config.dataDir, `bank-${bank.name}.db`), {
-    beforeCommit: () => {
-      failpoints.fail(BANK_FAILPOINTS.storeWrite, { code: 'SQLITE_IOERR_WRITE' });
-    },
-    onCommit: metrics.groupCommit('bank'),
-  });
-  if (bank.seedFile) {
-    const { imported } = ledger.importSeedCsv(bank.seedFile);
-    if (imported > 0) logger.info({ imported, seed: bank.seedFile }, 'seeded new books');
-  }
-
   const strife = createStrifeServer({
     logger,
     tls,
     metrics,
     policy: { 'strife.v1.BankService': ['gateway'], 'strife.v1.OpsService': ['monitor'] },
   });
+  const storage = new StorageHealth({
+    health: strife.health,
+    logger,
+    probe: () => ledger.probe(),
+  });
+  const observeCommit = metrics.groupCommit('bank');
+  const ledger = Ledger.open(join(config.dataDir, `bank-${bank.name}.db`), {
+    beforeCommit: () => {
+      failpoints.fail(BANK_FAILPOINTS.storeWrite, { code: 'SQLITE_IOERR_WRITE' });
+    },
+    onCommit: (writes, seconds) => {
+      observeCommit(writes, seconds);
+      storage.committed();
+    },
+    onFailure: (error) => {
+      storage.failed(error);
+    },
+  });
+  if (bank.seedFile) {
+    const { imported } = ledger.importSeedCsv(bank.seedFile);
+    if (imported > 0) logger.info({ imported, seed: bank.seedFile }, 'seeded new books');
+  }
+
   let serving = false;
   strife.server.add(BankServiceDefinition, bankService(ledger, failpoints, logger));
   strife.server.add(
     OpsServiceDefinition,
-    bankOpsService(bank.name, ledger, () => serving),
+    bankOpsService(bank.name, ledger, () => serving && storage.serving),
   );
   const observed = bankMetrics(metrics.registry, ledger, config.recovery.inDoubtAfterMs);
 
@@ -99,6 +112,7 @@ runMain('bank', async () => {
 
   onShutdownSignal(logger, async () => {
     serving = false;
+    storage.stop();
     await resolver.stop();
     await strife.shutdown();
     await metricsServer?.close();

@@ -103,9 +103,13 @@ describe('the bank service, in process', () => {
     const prepared = await bank.service.applyLegs(
       {
         operations: [
-          { prepareTransfer: { txid, fromAccountNo: '2001', toAccountNo: '2002', amount: 1_500n } },
+          {
+            prepareTransfer: { txid, fromAccountNo: '2001', toAccountNo: '2002', amount: 1_500n },
+            requestId: '',
+          },
           {
             prepareTransfer: { txid: 43n, fromAccountNo: '2002', toAccountNo: '2002', amount: 1n },
+            requestId: '',
           },
         ],
       },
@@ -133,7 +137,7 @@ describe('the bank service, in process', () => {
       state: LegState.LEG_STATE_PREPARED,
     });
     const committed = await bank.service.applyLegs(
-      { operations: [{ commit: { txid, leg: Leg.LEG_TRANSFER } }] },
+      { operations: [{ commit: { txid, leg: Leg.LEG_TRANSFER }, requestId: '' }] },
       ctx(),
     );
     expect(committed.results).toEqual([{ commit: { state: LegState.LEG_STATE_COMMITTED } }]);

@@ -1,7 +1,13 @@
 import { Writable } from 'node:stream';
 import { Ledger, type LegRecord } from '@strife/ledger';
 import type { BankServiceImplementation } from '@strife/protocol';
-import { type CallLog, type CallLogContext, createLogger, type Logger } from '@strife/runtime';
+import {
+  bounded,
+  type CallLog,
+  type CallLogContext,
+  createLogger,
+  type Logger,
+} from '@strife/runtime';
 import type { CallContext } from 'nice-grpc-common';
 import { bankService } from '../src/bankService';
 
@@ -32,13 +38,19 @@ export function capturingLogger(): { logger: Logger; lines: () => Record<string,
   };
 }
 
-/** A call context with a call log whose fields the test reads. */
-export function callContext(): {
+/** A call context with a call log whose fields the test reads (with `requestId`, as sent). */
+export function callContext(requestId?: string): {
   context: CallContext & CallLogContext;
   fields: Record<string, unknown>;
 } {
-  const fields: Record<string, unknown> = {};
-  const callLog: CallLog = { annotate: (more) => Object.assign(fields, more) };
+  const fields: Record<string, unknown> = requestId === undefined ? {} : { requestId };
+  const callLog: CallLog = {
+    // As the call-logging middleware does: every field bounded.
+    annotate: (more) => {
+      for (const [name, value] of Object.entries(more)) fields[name] = bounded(value);
+    },
+    requestId,
+  };
   return { context: { callLog } as unknown as CallContext & CallLogContext, fields };
 }
 

@@ -14,7 +14,7 @@ type Result = NonNullable<
  * One sequence of 2PC operations covering every answer a leg operation can give: YES and NO
  * votes, commits and aborts and their repeats, presumed abort, and each kind of error.
  */
-const SEQUENCE: LegOperation[] = [
+const OPERATIONS: Omit<LegOperation, 'requestId'>[] = [
   { prepareDebit: { txid: 1n, accountNo: '2001', amount: 2_500n } },
   { prepareCredit: { txid: 1n, accountNo: '2002', amount: 2_500n } },
   { prepareDebit: { txid: 2n, accountNo: '2002', amount: 1_000_000n } },
@@ -38,12 +38,16 @@ const SEQUENCE: LegOperation[] = [
   { commit: { txid: 8n, leg: Leg.LEG_TRANSFER } },
 ];
 
+/** Each with the request id that drove it, which the bank's line must carry. */
+const SEQUENCE: LegOperation[] = OPERATIONS.map((op, i) => ({ ...op, requestId: `req-${i}` }));
+
 /** Sends one operation through its own unary RPC, its error read back as ApplyLegs reports it. */
 async function viaUnary(
   bank: InProcessBank,
   operation: LegOperation,
 ): Promise<{ result: Result; fields: Record<string, unknown> }> {
-  const { context, fields } = callContext();
+  // The call line of a unary RPC carries the request id its metadata brought.
+  const { context, fields } = callContext(operation.requestId);
   const { service } = bank;
   try {
     if (operation.prepareDebit) {
@@ -100,6 +104,7 @@ describe('the unary 2PC RPCs and ApplyLegs', () => {
       const other = await viaApplyLegs(batched, operation);
       expect({ operation, ...other }).toEqual({ operation, ...one });
       expect(one.fields).toHaveProperty('txid');
+      expect(other.fields).toHaveProperty('requestId', operation.requestId);
     }
     expect(batched.hits).toEqual(unary.hits);
     expect(batched.ledger.totals()).toEqual(unary.ledger.totals());

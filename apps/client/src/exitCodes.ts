@@ -1,3 +1,4 @@
+import type { ErrorFacts } from '@strife/runtime';
 /**
  * The CLI's exit codes (DESIGN.md, "Contracts"): 0 done (COMMITTED for payments), 1 declined or
  * ABORTED, 2 bad usage or input, 3 QUEUED offline, 4 not logged in or credentials refused,
@@ -25,6 +26,8 @@ export class CliError extends Error {
     readonly exitCode: ExitCode,
     readonly code: string,
     message: string,
+    /** What the server's error details said: its reason, the fields at fault, the wait. */
+    readonly facts: ErrorFacts = { fields: [] },
   ) {
     super(message);
     this.name = 'CliError';

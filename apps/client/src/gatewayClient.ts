@@ -2,6 +2,7 @@ import { GatewayServiceDefinition, type PayRequest, type PayResponse } from '@st
 import {
   createStrifeChannel,
   createStrifeClient,
+  errorFacts,
   type Env,
   gatewayAddresses,
   loadConfig,
@@ -119,17 +120,24 @@ export function gatewayError(err: unknown, address: string, withSession: boolean
   const { exitCode, offline } = classify(err.code);
   const code = Status[err.code];
   const details = grpcDetails(err);
+  const facts = errorFacts(err);
   if (err.code === Status.UNAUTHENTICATED && withSession) {
     return new CliError(
       exitCode,
       code,
       `the session has expired or was revoked (${details}); log in again with \`strife login\``,
+      facts,
     );
   }
   if (offline) {
-    return new CliError(exitCode, code, `cannot reach the gateway at ${address}: ${details}`);
+    return new CliError(
+      exitCode,
+      code,
+      `cannot reach the gateway at ${address}: ${details}`,
+      facts,
+    );
   }
-  return new CliError(exitCode, code, details);
+  return new CliError(exitCode, code, details, facts);
 }
 
 /** Runs one call on `gateway`, turning a gRPC failure into the command's error. */

@@ -59,12 +59,22 @@ export function ok(
 }
 
 /**
- * The result of a failure: `{"error":{"code","message"}}` with `--json`, and the message as one
- * line on stderr in both modes. Unexpected errors exit 5 with their message.
+ * The result of a failure: `{"error":{"code","message"}}` with `--json` — plus, when the gateway
+ * gave them, `reason` (its domain code), `fields` (`[{field, description}]`) and `retryAfterMs` —
+ * and the message as one line on stderr in both modes. Unexpected errors exit 5 with their
+ * message.
  */
 export function failure(err: unknown): Result {
   const { exitCode, code, message } = describe(err);
-  return { exitCode, json: { error: { code, message } }, error: message };
+  const facts = err instanceof CliError ? err.facts : { fields: [] };
+  const error = {
+    code,
+    message,
+    ...(facts.reason === undefined ? {} : { reason: facts.reason }),
+    ...(facts.fields.length === 0 ? {} : { fields: facts.fields }),
+    ...(facts.retryAfterMs === undefined ? {} : { retryAfterMs: facts.retryAfterMs }),
+  };
+  return { exitCode, json: { error }, error: message };
 }
 
 function describe(err: unknown): { exitCode: ExitCode; code: string; message: string } {

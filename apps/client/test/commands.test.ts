@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, SEED_TOTAL, TestSystem } from '@strife/testkit';
-import { Cli } from './harness';
+import { Cli, type JsonObject } from './harness';
 
 const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -77,8 +77,34 @@ describe('strife commands against a real gateway and banks', () => {
     ]);
     expect(code).toBe(4);
     expect(out).toEqual({
-      error: { code: 'UNAUTHENTICATED', message: 'invalid username or password' },
+      error: {
+        code: 'UNAUTHENTICATED',
+        message: 'invalid username or password',
+        reason: 'INVALID_CREDENTIALS',
+      },
     });
+  });
+
+  it('shows how long to wait once logins are throttled', async () => {
+    const attempt = () =>
+      cli.json(['login', '--username', 'dave', '--password-stdin', '--json'], 'wrong-pass-9\n');
+    let last = await attempt();
+    for (
+      let i = 0;
+      i < 6 && last.out.error && (last.out.error as JsonObject).code !== 'RESOURCE_EXHAUSTED';
+      i++
+    ) {
+      last = await attempt();
+    }
+    expect(last.out).toMatchObject({
+      error: {
+        code: 'RESOURCE_EXHAUSTED',
+        reason: 'TOO_MANY_ATTEMPTS',
+        retryAfterMs: expect.any(Number) as unknown,
+      },
+    });
+    expect((last.out.error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+    expect(last.run.stderr).toMatch(/try again in \d+ s/);
   });
 
   it('prints its version', async () => {
@@ -154,7 +180,16 @@ describe('strife commands against a real gateway and banks', () => {
       'HDFC',
       '--json',
     ]);
-    expect(unknownBank).toMatchObject({ code: 2, out: { error: { code: 'INVALID_ARGUMENT' } } });
+    expect(unknownBank).toMatchObject({
+      code: 2,
+      out: {
+        error: {
+          code: 'INVALID_ARGUMENT',
+          reason: 'INVALID_ARGUMENT',
+          fields: [{ field: 'bank' }],
+        },
+      },
+    });
     expect(unknownBank.run.stderr).toMatch(/bank: "HDFC"/);
   });
 

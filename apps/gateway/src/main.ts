@@ -36,6 +36,7 @@ import { describeAbort } from './payments/abortReason';
 import { PaymentService } from './payments/paymentService';
 import { readiness } from './readiness';
 import { logEvent } from './ops/eventLog';
+import { RequestIds } from './payments/requestIds';
 import { gatewayMetrics } from './ops/gatewayMetrics';
 import { gatewayOpsService } from './ops/opsService';
 import { importSeedUsers } from './seedUsers';
@@ -72,10 +73,12 @@ runMain('gateway', async () => {
   );
 
   const banks = new Banks(config, tls);
+  const requestIds = new RequestIds();
   const participants = new Map(
     [...banks.names].flatMap((name) => {
       const client = banks.client(name);
-      return client ? [[name, bankParticipant(name, client, gateway)] as const] : [];
+      const participant = client && bankParticipant(name, client, gateway, (t) => requestIds.of(t));
+      return participant ? [[name, participant] as const] : [];
     }),
   );
   const coordinator = new Coordinator({
@@ -88,7 +91,7 @@ runMain('gateway', async () => {
       takeOverMs: Math.floor(gateway.leaseMs / 2),
     },
     onEvent: (event) => {
-      logEvent(logger, event);
+      logEvent(logger, event, (t) => requestIds.of(t));
       observed.onEvent(event);
     },
     checkpoint: (point) => failpoints.hit(FAILPOINT_AT[point]),
@@ -127,6 +130,7 @@ runMain('gateway', async () => {
     banks: banks.names,
     describe,
     waitMs: gateway.prepareTimeoutMs + gateway.commitTimeoutMs,
+    requestIds,
   });
 
   // Listen at once, NOT_SERVING (and every call UNAVAILABLE) until the database is prepared and
@@ -136,6 +140,7 @@ runMain('gateway', async () => {
     logger,
     tls,
     metrics,
+    assignRequestIds: true,
     policy: {
       'strife.v1.GatewayService': ['client'],
       'strife.v1.CoordinatorService': ['bank'],

@@ -2,7 +2,10 @@ import { Leg, type LegOperation, type LegOperationResult } from '@strife/protoco
 import { MAX_LEG_OPERATIONS as MAX_BATCH } from '@strife/domain';
 import { LegBatcher } from '../src/payments/legBatcher';
 
-const commit = (txid: bigint): LegOperation => ({ commit: { txid, leg: Leg.LEG_DEBIT } });
+const commit = (txid: bigint): LegOperation => ({
+  commit: { txid, leg: Leg.LEG_DEBIT },
+  requestId: '',
+});
 /** Answers each operation with its own txid, so each caller can be checked to get its own. */
 const answer = (op: LegOperation): LegOperationResult => ({
   error: { code: 0, message: String(op.commit?.txid) },

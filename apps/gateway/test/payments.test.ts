@@ -1,6 +1,12 @@
 import { AbortReason, PaymentStatus } from '@strife/protocol';
-import { Status } from 'nice-grpc';
+import { type Metadata, Status } from 'nice-grpc';
 import { SEED_TOTAL, TestSystem } from '@strife/testkit';
+
+/** Collects the `x-request-id` response header of each call given `onHeader`. */
+function headerIds(): { onHeader: (header: Metadata) => void; ids: (string | undefined)[] } {
+  const ids: (string | undefined)[] = [];
+  return { onHeader: (header) => ids.push(header.get('x-request-id')), ids };
+}
 
 describe('payments through the gateway', () => {
   let system: TestSystem;
@@ -54,6 +60,51 @@ describe('payments through the gateway', () => {
     const history = await gateway.listPayments({ pageSize: 0, pageToken: '' }, erin);
     expect(history.payments).toEqual([payment]);
     await expect(system.total()).resolves.toBe(SEED_TOTAL + 1250n);
+  });
+
+  it('ties every log line of a payment to its request id, at the gateway and at both banks', async () => {
+    const alice = await system.login('alice');
+    alice.metadata.set('x-request-id', 'req-trace-1');
+    let echoed: string | undefined;
+    const { payment } = await system
+      .gateway()
+      .pay(
+        { idempotencyKey: 'traced', to: 'SBI:2001', amount: 1n, from: '' },
+        { ...alice, onHeader: (header) => (echoed = header.get('x-request-id')) },
+      );
+    alice.metadata.delete('x-request-id');
+    expect(echoed).toBe('req-trace-1');
+    const txid = payment!.txid.toString();
+    const lines = (name: string) =>
+      system
+        .process(name)
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('req-trace-1'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Each bank logs the leg's prepare and its commit (the commit may land after the answer).
+    await system.until(
+      () => Promise.resolve(lines('SBI').length >= 2 && lines('ICICI').length >= 2),
+      'both legs prepared and committed at both banks',
+    );
+    const gatewayLines = lines('gateway');
+    expect(gatewayLines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ msg: 'call', key: 'traced', txid }),
+        expect.objectContaining({ msg: '2pc DECIDED', txid }),
+      ]),
+    );
+    for (const bank of ['ICICI', 'SBI']) {
+      const legs = lines(bank);
+      expect(legs.map((l) => l.vote ?? 'commit')).toEqual(['YES', 'commit']);
+      for (const line of legs) expect(line).toMatchObject({ txid, requestId: 'req-trace-1' });
+    }
+    // Without one, the gateway makes one up and says which.
+    const { onHeader, ids } = headerIds();
+    await system
+      .gateway()
+      .getBalance({ account: '' }, { ...(await system.login('bob')), onHeader });
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('pays within one bank as one participant', async () => {

@@ -1,4 +1,4 @@
-import { Leg, LegState, PaymentStatus } from '@strife/protocol';
+import { Leg, LegState, type PayResponse, PaymentStatus } from '@strife/protocol';
 import { SEED_TOTAL, TestSystem } from '@strife/testkit';
 import { Status } from 'nice-grpc';
 
@@ -47,13 +47,16 @@ describe('storage failures', () => {
   it('at a bank: its Prepare fails and the payment aborts, holding nothing; later payments work', async () => {
     const s = (system = await TestSystem.start());
     await s.kill('ICICI');
-    await s.startBank('ICICI', 'bank.store-write:error@1');
+    // The first write fails, and with it the first probe: health stays NOT_SERVING a while.
+    await s.startBank('ICICI', 'bank.store-write:error@1-2');
     const alice = await s.login('alice');
     const { payment } = await s
       .gateway()
       .pay({ idempotencyKey: 'bank-disk', to: 'SBI:2001', amount: 300n, from: '' }, alice);
     expect(payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_ABORTED);
     expect(payment?.reason).toContain('storage failed');
+    await expect(s.health('ICICI')).resolves.toBe('NOT_SERVING');
+    await s.until(async () => (await s.health('ICICI')) === 'SERVING', 'a probe write succeeds');
     await s.until(async () => (await s.books('SBI:2001')).held === 0n, 'nothing held');
     await expect(s.books('ICICI:1001')).resolves.toEqual({ balance: 100_000n, held: 0n });
     const { records } = await s
@@ -86,6 +89,7 @@ describe('storage failures', () => {
       { code: Status.NOT_FOUND },
     );
     expect(s.process('txid').alive()).toBe(true);
+    await s.until(async () => (await s.health('txid')) === 'SERVING', 'a probe write succeeds');
     const { payment } = await s.gateway().pay(request, alice);
     expect(payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_COMMITTED);
   });
@@ -101,8 +105,19 @@ describe('storage failures', () => {
       code: Status.UNAVAILABLE,
     });
     await s.startTxid();
-    const first = await s.gateway().pay(request, alice);
-    expect(first.payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_COMMITTED);
+    // The gateway redials txid within its reconnect backoff (at most 2 s): UNAVAILABLE until then.
+    let first: PayResponse | undefined;
+    await s.until(async () => {
+      first = await s
+        .gateway()
+        .pay(request, alice)
+        .catch((err: unknown) => {
+          if ((err as { code?: Status }).code !== Status.UNAVAILABLE) throw err;
+          return undefined;
+        });
+      return first !== undefined;
+    }, 'the gateway leases txids again');
+    expect(first?.payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_COMMITTED);
     await s.kill('txid');
     await expect(s.gateway().pay(request, alice)).resolves.toEqual(first);
   });

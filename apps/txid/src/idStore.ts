@@ -71,6 +71,21 @@ export class IdStore {
     }
   }
 
+  /**
+   * A durable write that changes nothing (the high-water mark rewritten as it is): whether the
+   * disk takes writes (health probes). @throws StorageFailure when it does not.
+   */
+  probe(): void {
+    try {
+      this.db.transaction(() => {
+        this.raise.run(this.read.get()?.high ?? 0n);
+        this.beforeCommit();
+      })();
+    } catch (err) {
+      throw storageFailureOf(err, 'the txid store');
+    }
+  }
+
   /** The highest id leased so far (0 before the first lease). */
   highWater(): bigint {
     return this.read.get()?.high ?? 0n;

@@ -12,8 +12,10 @@ import {
   parseFailpoints,
   runMain,
   serveMetrics,
+  StorageHealth,
   STRIFE_VERSION,
 } from '@strife/runtime';
+import { StorageFailure } from '@strife/sqlite';
 import { IdStore } from './idStore';
 
 runMain('txid', async () => {
@@ -46,10 +48,18 @@ runMain('txid', async () => {
     metrics,
     policy: { 'strife.v1.TxIdService': ['gateway'], 'strife.v1.OpsService': ['monitor'] },
   });
+  const storage = new StorageHealth({ health: strife.health, logger, probe: () => store.probe() });
   const startedAt = new Date();
   strife.server.add(TxIdServiceDefinition, {
     lease(request, context) {
-      const block = store.lease(request.count);
+      let block;
+      try {
+        block = store.lease(request.count);
+      } catch (err) {
+        if (err instanceof StorageFailure) storage.failed(err);
+        throw err;
+      }
+      storage.committed();
       leases.inc();
       context.callLog.annotate({ first: block.first.toString(), count: block.count });
       return Promise.resolve(block);
@@ -62,7 +72,7 @@ runMain('txid', async () => {
         name: 'txid',
         version: STRIFE_VERSION,
         startedAt,
-        serving: true,
+        serving: storage.serving,
         txid: { highWater: store.highWater() + 1n },
       }),
     lookupPayment: () => Promise.resolve({ username: '', legs: [] }),
@@ -74,6 +84,7 @@ runMain('txid', async () => {
     : undefined;
   logger.info({ address: config.txid.address, port }, 'txid serving');
   onShutdownSignal(logger, async () => {
+    storage.stop();
     await strife.shutdown();
     await metricsServer?.close();
     store.close();

@@ -283,7 +283,8 @@ export function legOperation(txids: TxidFields): fc.Arbitrary<LegOperation> {
     toAccountNo: accountNo,
     amount,
   };
-  return fc.oneof(
+  const requestId = name(fc.oneof(fc.constant(''), fc.uuid())).any;
+  const operation = fc.oneof(
     message(leg2pc).map((prepareDebit) => ({ prepareDebit })),
     message(leg2pc).map((prepareCredit) => ({ prepareCredit })),
     message(transfer).map((prepareTransfer) => ({ prepareTransfer })),
@@ -291,6 +292,7 @@ export function legOperation(txids: TxidFields): fc.Arbitrary<LegOperation> {
     message({ txid: txids.abort, leg }).map((abort) => ({ abort })),
     fc.constant({}),
   );
+  return fc.tuple(operation, requestId).map(([op, id]) => ({ ...op, requestId: id }));
 }
 
 /** Operation lists: short ones mostly, sometimes a few hundred, sometimes one past the limit. */
@@ -302,7 +304,10 @@ export function legOperations(txids: TxidFields): fc.Arbitrary<LegOperation[]> {
     {
       weight: 1,
       arbitrary: txids.abort.any.map((txid) =>
-        Array.from({ length: MAX_LEG_OPERATIONS + 1 }, () => ({ abort: { txid, leg: 1 } })),
+        Array.from({ length: MAX_LEG_OPERATIONS + 1 }, () => ({
+          abort: { txid, leg: 1 },
+          requestId: '',
+        })),
       ),
     },
   );

@@ -53,6 +53,7 @@ export class Ledger {
       name: 'the bank’s books',
       ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+      ...(options.onFailure ? { onFailure: options.onFailure } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     });
   }
@@ -93,6 +94,11 @@ export class Ledger {
    */
   grouped<T>(work: () => T): Promise<T> {
     return this.commits.write(work);
+  }
+
+  /** A durable write that changes nothing: whether the disk takes writes (health probes). */
+  probe(): Promise<void> {
+    return this.commits.probe();
   }
 
   /**

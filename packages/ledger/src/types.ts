@@ -111,6 +111,8 @@ export interface LedgerOptions {
   readonly beforeCommit?: () => void;
   /** Told each group-committed batch's size and commit time (metrics). Default: none. */
   readonly onCommit?: (writes: number, seconds: number) => void;
+  /** Told each group-committed batch that failed to commit (health). Default: none. */
+  readonly onFailure?: (error: unknown) => void;
   /** When group-committed batches (`grouped`) commit. Default: Node's event loop. */
   readonly scheduler?: CommitScheduler;
 }

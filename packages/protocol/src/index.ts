@@ -3,3 +3,4 @@ export * from './gen/strife/v1/gateway';
 export * from './gen/strife/v1/txid';
 export * from './wire';
 export * from './gen/strife/v1/ops';
+export * from './descriptors';

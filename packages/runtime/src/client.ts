@@ -6,6 +6,7 @@ import {
   type CompatServiceDefinition,
 } from 'nice-grpc';
 import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
+import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import { clientCredentials, type TlsMaterial } from './tls/credentials';
 import type { Role } from './tls/identity';
 
@@ -126,7 +127,8 @@ export function createStrifeChannel(
 
 /**
  * A client whose every call has a deadline: `timeoutMs` (default 5000) unless the call passes
- * its own `deadline`.
+ * its own `deadline`. A failure that carries google.rpc details arrives as a `RichClientError`
+ * (read it with `errorFacts`).
  */
 export function createStrifeClient<Service extends CompatServiceDefinition>(
   definition: Service,
@@ -134,6 +136,7 @@ export function createStrifeClient<Service extends CompatServiceDefinition>(
   timeoutMs = 5000,
 ): Client<Service, { deadline?: Date | number }> {
   return createClientFactory()
+    .use(errorDetailsClientMiddleware)
     .use(deadlineMiddleware)
     .create(definition, channel, { '*': { deadline: timeoutMs } });
 }

@@ -16,15 +16,23 @@ export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from '.
 export { ROLES, formatIdentity, type Role, type PeerIdentity } from './tls/identity';
 export { loadTlsMaterial, certFiles, type TlsMaterial } from './tls/credentials';
 export { peerIdentity, HEALTH_SERVICE, type PeerPolicy } from './tls/peerPolicy';
-export { isUnexpectedError, GRPC_STATUS_BY_CODE, toServerError } from './middleware/errorStatus';
+export {
+  errorFacts,
+  type ErrorFacts,
+  isUnexpectedError,
+  GRPC_STATUS_BY_CODE,
+  toServerError,
+} from './middleware/errorStatus';
 export {
   bounded,
   peerAddress,
   MAX_LOGGED,
+  REQUEST_ID_KEY,
   type CallLog,
   type CallLogContext,
 } from './middleware/callLogging';
 export { createStrifeServer, type StrifeServer, type StrifeServerOptions } from './server';
+export { StorageHealth, type StorageHealthOptions } from './storageHealth';
 export {
   channelTarget,
   createStrifeChannel,

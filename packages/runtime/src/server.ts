@@ -1,6 +1,9 @@
+import { descriptorSet } from '@strife/protocol';
 import { createServer, type Server } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
+import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
 import type { ServerMiddleware } from 'nice-grpc-common';
+import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from './metrics/registry';
 import { callLoggingMiddleware, type CallLogContext } from './middleware/callLogging';
@@ -17,6 +20,8 @@ export interface StrifeServerOptions {
   readonly shutdownGraceMs?: number;
   /** Records every call in these metrics (`createMetrics`). Default: none. */
   readonly metrics?: ServiceMetrics;
+  /** Give every call without a well-formed `x-request-id` a fresh one (where requests enter). */
+  readonly assignRequestIds?: boolean;
   /**
    * More middleware for every service of this server, after logging and the error table (e.g.
    * error details). Per-service middleware goes through `server.with(…)` when adding a service.
@@ -39,7 +44,7 @@ export interface StrifeServer {
 
 /**
  * A nice-grpc server with Strife's plumbing: mTLS with role checks, call logging, the error
- * table, and `grpc.health.v1`.
+ * table with google.rpc error details, `grpc.health.v1` and gRPC server reflection.
  */
 export function createStrifeServer(options: StrifeServerOptions): StrifeServer {
   const refused = peerPolicyInterceptor(options.policy, (refusal) =>
@@ -52,11 +57,18 @@ export function createStrifeServer(options: StrifeServerOptions): StrifeServer {
       }
     : undefined;
   let server: Server<CallLogContext> = createServer({ interceptors: [refused] })
-    .use(callLoggingMiddleware(options.logger, observe))
+    .use(callLoggingMiddleware(options.logger, observe, options.assignRequestIds))
+    .use(errorDetailsServerMiddleware)
     .use(errorMappingMiddleware(options.logger));
   for (const middleware of options.use ?? []) server = server.use(middleware);
   const health = HealthState();
   server.add(HealthDefinition, HealthServiceImpl(health));
+  // Reflection describes the services this server's policy admits anyone to, so `grpcurl` with a
+  // client certificate needs no .proto files.
+  server.add(
+    ServerReflectionService,
+    ServerReflection(descriptorSet(), Object.keys(options.policy)),
+  );
   const graceMs = options.shutdownGraceMs ?? 5000;
 
   return {

@@ -5,6 +5,7 @@ import { ServerError, Status } from 'nice-grpc-common';
 import {
   createStrifeChannel,
   createStrifeClient,
+  errorFacts,
   GRPC_STATUS_BY_CODE,
   toServerError,
 } from '../src';
@@ -79,6 +80,9 @@ describe('error mapping on a live server', () => {
   server.server.add(TxIdServiceDefinition, {
     lease(request) {
       if (request.count === 1) throw new InsufficientFunds('SBI:2001', 5n, 10n);
+      if (request.count === 3) throw new InvalidArgument('count', 'must be at most 1000');
+      if (request.count === 4) throw new domain.TooManyAttempts(61_500);
+      if (request.count === 5) throw new domain.IdempotencyKeyReused('k1', ['amount', 'payee']);
       throw new TypeError("Cannot read properties of undefined (reading 'secret')");
     },
   });
@@ -104,6 +108,26 @@ describe('error mapping on a live server', () => {
       code: Status.FAILED_PRECONDITION,
       details: 'insufficient funds in SBI:2001: available 5, requested 10',
     });
+  });
+
+  it('names the domain code, the fields at fault and the wait in google.rpc details', async () => {
+    const facts = (count: number) => client.lease({ count }).then(() => undefined, errorFacts);
+    await expect(facts(1)).resolves.toEqual({ reason: 'INSUFFICIENT_FUNDS', fields: [] });
+    await expect(facts(3)).resolves.toEqual({
+      reason: 'INVALID_ARGUMENT',
+      fields: [{ field: 'count', description: 'must be at most 1000' }],
+    });
+    await expect(facts(4)).resolves.toEqual({
+      reason: 'TOO_MANY_ATTEMPTS',
+      fields: [],
+      retryAfterMs: 61_500,
+    });
+    await expect(facts(5)).resolves.toMatchObject({
+      reason: 'IDEMPOTENCY_KEY_REUSED',
+      fields: [{ field: 'amount' }, { field: 'payee' }],
+    });
+    // An error without details (not a domain error) has no facts.
+    await expect(facts(2)).resolves.toEqual({ fields: [] });
   });
 
   it('sends an unexpected error as INTERNAL without its details, and logs them', async () => {

@@ -1,7 +1,13 @@
+import { Readable } from 'node:stream';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { TxIdServiceDefinition } from '@strife/protocol';
 import { createChannel, Metadata, Status, type Channel } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
+import { ServerReflectionService } from 'nice-grpc-server-reflection';
+import {
+  ServerReflectionRequest,
+  type ServerReflectionResponse,
+} from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb';
 import {
   clusterCertSpecs,
   createStrifeChannel,
@@ -77,6 +83,39 @@ describe('mTLS with role checks', () => {
   it('answers health checks for the admitted role and for monitors', async () => {
     expect(await healthStatus(channelAs('gateway'))).toBe('SERVING:1');
     expect(await healthStatus(channelAs('monitor'))).toBe('SERVING:1');
+  });
+
+  /** Sends `requests` down one reflection stream as `name`; the answers, in order. */
+  async function reflect(name: string, requests: ServerReflectionRequest[]) {
+    const reflection = createStrifeClient(ServerReflectionService, channelAs(name), 3000);
+    const answers: ServerReflectionResponse[] = [];
+    const stream = reflection.serverReflectionInfo(
+      Readable.from(requests) as AsyncIterable<ServerReflectionRequest>,
+    );
+    for await (const answer of stream) answers.push(answer);
+    return answers;
+  }
+
+  it('describes its services through gRPC reflection, to the admitted role and monitors', async () => {
+    const list = new ServerReflectionRequest();
+    list.setListServices('*');
+    const symbol = new ServerReflectionRequest();
+    symbol.setFileContainingSymbol('strife.v1.TxIdService');
+    for (const name of ['gateway', 'monitor']) {
+      const [listed, file] = await reflect(name, [list, symbol]);
+      expect(
+        listed
+          ?.getListServicesResponse()
+          ?.getServiceList()
+          .map((s) => s.getName()),
+      ).toEqual(['strife.v1.TxIdService']);
+      const files = file?.getFileDescriptorResponse()?.getFileDescriptorProtoList() ?? [];
+      expect(files.length).toBeGreaterThan(0);
+      expect(Buffer.from(files[0] as Uint8Array).toString('latin1')).toContain('TxIdService');
+    }
+    await expect(reflect('client', [list])).rejects.toMatchObject({
+      code: Status.PERMISSION_DENIED,
+    });
   });
 
   it('serves the admitted role and passes its verified identity to handlers', async () => {

@@ -53,6 +53,8 @@ export interface GroupCommitOptions {
   readonly beforeCommit?: () => void;
   /** Told each committed batch's size and how long its transaction took (metrics). */
   readonly onCommit?: (writes: number, seconds: number) => void;
+  /** Told each batch whose commit failed, with the error its writes got (health). */
+  readonly onFailure?: (error: unknown) => void;
   /** When batches run. Default `nodeCommitScheduler` (`setImmediate`, `setTimeout`). */
   readonly scheduler?: CommitScheduler;
 }
@@ -73,6 +75,7 @@ export class GroupCommit {
   private readonly maxBatch: number;
   private readonly laterMs: number;
   private readonly runBatch: (batch: readonly Pending[]) => Settled[];
+  private readonly probeWork: () => void;
   private readonly scheduler: CommitScheduler;
   private queue: Pending[] = [];
   /** Cancels the batch scheduled for the end of this turn, if any. */
@@ -102,7 +105,7 @@ export class GroupCommit {
       return settled;
     });
     const name = options.name ?? 'the database';
-    const { onCommit } = options;
+    const { onCommit, onFailure } = options;
     this.runBatch = (batch) => {
       const started = performance.now();
       try {
@@ -110,9 +113,22 @@ export class GroupCommit {
         onCommit?.(batch.length, (performance.now() - started) / 1000);
         return settled;
       } catch (error) {
-        throw storageFailureOf(error, name);
+        const failure = storageFailureOf(error, name);
+        onFailure?.(failure);
+        throw failure;
       }
     };
+    this.probeWork = () => {
+      db.pragma(`user_version = ${Number(db.pragma('user_version', { simple: true }))}`);
+    };
+  }
+
+  /**
+   * A durable write that changes nothing (the header's schema version rewritten as it is), to
+   * learn whether the disk takes writes again after a failure.
+   */
+  probe(): Promise<void> {
+    return this.write(this.probeWork);
   }
 
   /** Writes waiting for the next batch. */

@@ -11,6 +11,10 @@ import {
   type ServiceDefinitionLike,
 } from '@strife/runtime';
 import { ClientError, Metadata, Status, type Channel } from 'nice-grpc';
+import {
+  HealthCheckResponse_ServingStatus,
+  HealthDefinition,
+} from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health';
 import { startService, type ServiceProcess } from './serviceProcess';
 import { createTestCluster, type TestCluster, type TestClusterOptions } from './testCluster';
 
@@ -137,6 +141,21 @@ export class TestSystem {
       CoordinatorServiceDefinition,
       this.channel(gatewayAddresses(this.cluster.config), identity, CoordinatorServiceDefinition),
     );
+  }
+
+  /**
+   * The health status (`SERVING`, `NOT_SERVING`) the `grpc.health.v1` service of the process
+   * `name` (`txid`, a bank's name) gives a monitor.
+   */
+  async health(name: string): Promise<string> {
+    const address =
+      name === 'txid'
+        ? this.cluster.config.txid.address
+        : this.cluster.config.banks.find((b) => b.name === name)?.address;
+    if (address === undefined) throw new Error(`no service ${name}`);
+    const client = createStrifeClient(HealthDefinition, this.channel(address, 'monitor'), 3000);
+    const { status } = await client.check({ service: '' });
+    return HealthCheckResponse_ServingStatus[status];
   }
 
   bank(name: string) {

@@ -1,8 +1,15 @@
 import type { CoordinatorEvent } from '@strife/coordinator';
 import type { Logger } from '@strife/runtime';
 
-/** 2PC events with their txid: refusals loudly, decisions and retries at info, the rest at debug. */
-export function logEvent(logger: Logger, event: CoordinatorEvent): void {
+/**
+ * 2PC events with their txid (and the request id driving it, when this instance knows one):
+ * refusals loudly, decisions and retries at info, the rest at debug.
+ */
+export function logEvent(
+  logger: Logger,
+  event: CoordinatorEvent,
+  requestIdOf: (txid: bigint) => string = () => '',
+): void {
   if (event.type === 'MAINTENANCE_FAILED') {
     logger.warn({ err: event.error, what: event.what }, '2pc maintenance failed; retrying');
     return;
@@ -23,6 +30,7 @@ export function logEvent(logger: Logger, event: CoordinatorEvent): void {
     logger.error(
       {
         txid: txid.toString(),
+        ...withRequestId(requestIdOf(txid)),
         bank: leg.participant,
         leg: leg.kind,
         decision,
@@ -34,5 +42,12 @@ export function logEvent(logger: Logger, event: CoordinatorEvent): void {
     );
     return;
   }
-  logger[level]({ ...event, txid: event.txid.toString() }, `2pc ${event.type}`);
+  logger[level](
+    { ...event, txid: event.txid.toString(), ...withRequestId(requestIdOf(event.txid)) },
+    `2pc ${event.type}`,
+  );
+}
+
+function withRequestId(requestId: string): { requestId?: string } {
+  return requestId === '' ? {} : { requestId };
 }

@@ -40,12 +40,14 @@ function answerOf<K extends Answerable>(
  * wire: every Prepare, Commit and Abort goes through a `LegBatcher` as one operation of an
  * ApplyLegs request. A batch's gRPC deadline is twice the coordinator's prepare timeout (or the
  * commit timeout if longer), so a slow bank is reported as the coordinator's TIMEOUT (or a
- * missing ack, retried) rather than racing it as an UNAVAILABLE deadline error.
+ * missing ack, retried) rather than racing it as an UNAVAILABLE deadline error. Each operation
+ * carries the request id `requestIdOf` gives for its txid, for the bank's log lines.
  */
 export function bankParticipant(
   bank: string,
   client: BankClient,
   timeouts: { readonly prepareTimeoutMs: number; readonly commitTimeoutMs: number },
+  requestIdOf: (txid: bigint) => string = () => '',
 ): Participant {
   const deadline = Math.max(2 * timeouts.prepareTimeoutMs, timeouts.commitTimeoutMs);
   const batcher = new LegBatcher(async (operations) => {
@@ -57,30 +59,42 @@ export function bankParticipant(
       const { account: accountNo, amount } = leg;
       switch (leg.kind) {
         case 'debit': {
-          const result = await batcher.apply({ prepareDebit: { txid, accountNo, amount } }, signal);
+          const operation = {
+            prepareDebit: { txid, accountNo, amount },
+            requestId: requestIdOf(txid),
+          };
+          const result = await batcher.apply(operation, signal);
           return voteFromWire(answerOf(bank, result, 'prepareDebit'));
         }
         case 'credit': {
-          const result = await batcher.apply(
-            { prepareCredit: { txid, accountNo, amount } },
-            signal,
-          );
+          const operation = {
+            prepareCredit: { txid, accountNo, amount },
+            requestId: requestIdOf(txid),
+          };
+          const result = await batcher.apply(operation, signal);
           return voteFromWire(answerOf(bank, result, 'prepareCredit'));
         }
         case 'transfer': {
           const toAccountNo = leg.toAccount ?? '';
           const request = { txid, fromAccountNo: accountNo, toAccountNo, amount };
-          const result = await batcher.apply({ prepareTransfer: request }, signal);
+          const operation = { prepareTransfer: request, requestId: requestIdOf(txid) };
+          const result = await batcher.apply(operation, signal);
           return voteFromWire(answerOf(bank, result, 'prepareTransfer'));
         }
       }
     },
     async commit(txid, leg, signal) {
-      const operation = { commit: { txid, leg: legKindToWire(leg.kind) } };
+      const operation = {
+        commit: { txid, leg: legKindToWire(leg.kind) },
+        requestId: requestIdOf(txid),
+      };
       answerOf(bank, await batcher.apply(operation, signal), 'commit');
     },
     async abort(txid, leg, signal) {
-      const operation = { abort: { txid, leg: legKindToWire(leg.kind) } };
+      const operation = {
+        abort: { txid, leg: legKindToWire(leg.kind) },
+        requestId: requestIdOf(txid),
+      };
       answerOf(bank, await batcher.apply(operation, signal), 'abort');
     },
   };

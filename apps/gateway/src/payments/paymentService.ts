@@ -19,6 +19,7 @@ import type { CallLog } from '@strife/runtime';
 import type { AuthUser } from '../auth/authService';
 import type { DescribedAbort } from './abortReason';
 import type { PaymentRecord } from './payment';
+import type { RequestIds } from './requestIds';
 import type { PaymentStore } from './paymentStore';
 
 export interface PaymentServiceOptions {
@@ -34,6 +35,8 @@ export interface PaymentServiceOptions {
   readonly now?: () => number;
   /** Times a waiting retry's next look at the store. Default `setTimeout`. */
   readonly timer?: Timer;
+  /** Where a running payment's request id is kept for the 2PC log lines. Default: not kept. */
+  readonly requestIds?: RequestIds;
 }
 
 export interface PayInput {
@@ -103,7 +106,9 @@ export class PaymentService {
     if (started === undefined) throw new Internal('a key was claimed without a txid');
     const { txid, createdAt } = started;
     log.annotate({ txid: txid.toString() });
-    const outcome = await this.options.coordinator.run({ txid, legs });
+    const { coordinator, requestIds } = this.options;
+    const run = () => coordinator.run({ txid, legs });
+    const outcome = await (requestIds ? requestIds.during(txid, log.requestId, run) : run());
     this.keys.settled(user.username, input.key);
     const base = { key: input.key, txid, from: user.account, to, amount: input.amount, createdAt };
     const payment = this.decided(base, outcome);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isAbortError } from 'abort-controller-x';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc-common';
@@ -8,6 +9,23 @@ import { formatIdentity } from '../tls/identity';
 /** Lets a handler add fields (user, txid, amount, retry) to its call's log line. */
 export interface CallLog {
   annotate(fields: Readonly<Record<string, unknown>>): void;
+  /** The call's request id (`x-request-id`), to pass on to the calls it makes. */
+  readonly requestId?: string;
+}
+
+/** Metadata key of the request id that ties a payment's log lines together across services. */
+export const REQUEST_ID_KEY = 'x-request-id';
+
+/** A request id a caller may choose: short, and safe to print in a log line. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The call's request id: the caller's `x-request-id` when it is well formed (1–64 of
+ * `A-Z a-z 0-9 . _ : -`), else a fresh UUID when `assign`, else none.
+ */
+function requestIdOf(sent: string | undefined, assign: boolean): string | undefined {
+  if (sent !== undefined && REQUEST_ID.test(sent)) return sent;
+  return assign ? randomUUID() : undefined;
 }
 
 export interface CallLogContext {
@@ -47,19 +65,28 @@ const CALLER_STATUSES = new Set<Status>([
 ]);
 
 /**
- * One log line per call: method, peer identity and address, status, duration, plus whatever
- * the handler annotated. Health checks log at `debug` so probes do not drown real traffic.
+ * One log line per call: method, peer identity and address, request id, status, duration, plus
+ * whatever the handler annotated. Health checks log at `debug` so probes do not drown real
+ * traffic. With `assignRequestIds` (the gateway, where client requests enter), a call without a
+ * well-formed `x-request-id` gets a fresh one, sent back in the response headers.
  */
 export function callLoggingMiddleware(
   logger: Logger,
   observe?: (service: string, method: string, code: string, seconds: number) => void,
+  assignRequestIds = false,
 ): ServerMiddleware<CallLogContext> {
   return async function* logCall(call, context) {
     const fields: Record<string, unknown> = {};
+    const requestId = requestIdOf(context.metadata.get(REQUEST_ID_KEY), assignRequestIds);
+    if (requestId !== undefined) {
+      fields.requestId = requestId;
+      if (assignRequestIds) context.header.set(REQUEST_ID_KEY, requestId);
+    }
     const callLog: CallLog = {
       annotate: (more) => {
         for (const [name, value] of Object.entries(more)) fields[name] = bounded(value);
       },
+      requestId,
     };
     const started = performance.now();
     let code = Status.OK;

@@ -17,6 +17,7 @@ import {
 export type PeerPolicy = Readonly<Record<string, readonly Role[]>>;
 
 export const HEALTH_SERVICE = 'grpc.health.v1.Health';
+export const REFLECTION_SERVICE = 'grpc.reflection.v1.ServerReflection';
 
 /**
  * Metadata key carrying the verified peer identity from the TLS layer to handlers. The
@@ -26,17 +27,19 @@ export const PEER_IDENTITY_KEY = 'x-strife-peer-identity';
 
 /**
  * A grpc-js server interceptor that admits a call only when the peer's certificate role is in
- * `policy` for the called service. Health is open to every role the server admits anywhere and
- * to `monitor`. Refusals are PERMISSION_DENIED, or UNAUTHENTICATED without a Strife identity, and
+ * `policy` for the called service. Health and reflection are open to every role the server
+ * admits anywhere and to `monitor`. Refusals are PERMISSION_DENIED, or UNAUTHENTICATED without a Strife identity, and
  * are reported to `onRefused` (the server logs them: they never reach the call-logging middleware).
  */
 export function peerPolicyInterceptor(
   policy: PeerPolicy,
   onRefused: (refusal: { method: string; peer: string; ip: string; reason: string }) => void,
 ): ServerInterceptor {
-  const healthRoles = new Set<Role>(['monitor', ...Object.values(policy).flat()]);
+  const anyAdmitted = new Set<Role>(['monitor', ...Object.values(policy).flat()]);
   const admits = (service: string, role: Role): boolean =>
-    service === HEALTH_SERVICE ? healthRoles.has(role) : (policy[service]?.includes(role) ?? false);
+    service === HEALTH_SERVICE || service === REFLECTION_SERVICE
+      ? anyAdmitted.has(role)
+      : (policy[service]?.includes(role) ?? false);
 
   return (methodDescriptor, call: ServerInterceptingCallInterface) => {
     const service = methodDescriptor.path.split('/')[1] ?? '';
