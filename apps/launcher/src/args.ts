@@ -6,6 +6,8 @@ export interface StartArgs {
   readonly gateways: number | undefined;
   /** Bring back a child that dies (with backoff, giving up on a crash loop). */
   readonly restart: boolean;
+  /** Give every service that has none a metrics address, for the console's charts. */
+  readonly metrics: boolean;
 }
 
 /** Either options to run with, or the exit code to end with at once (help shown, bad usage). */
@@ -36,13 +38,13 @@ Environment:
   NO_COLOR             set to turn colour off`;
 
 /**
- * Parses `pnpm start`'s arguments (`argv` without node and the script): `--gateways <n>` and
- * `--restart`. `--help` exits 0; a usage error is one line on stderr and exits 2.
+ * Parses `pnpm start`'s arguments (`argv` without node and the script): `--gateways <n>`,
+ * `--restart` and `--metrics`. `--help` exits 0; a usage error is one line on stderr and exits 2.
  */
 export function parseStartArgs(argv: readonly string[], output: Output = STDIO): Parsed<StartArgs> {
   const program = new Command('pnpm start')
     .description(
-      'Run the whole Strife cluster (txid, the banks, the gateways) as child processes with prefixed logs, until Ctrl-C.',
+      'Run the whole Strife cluster (txid, the banks, the gateways) and the operator console as child processes with prefixed logs, until Ctrl-C.',
     )
     .option(
       '--gateways <n>',
@@ -53,11 +55,22 @@ export function parseStartArgs(argv: readonly string[], output: Output = STDIO):
       '--restart',
       'bring back a child that dies: after 1 s, doubling to 30 s; give up and stop after 5 crashes within a minute',
     )
+    .option(
+      '--metrics',
+      'give every service without one a metricsAddress (its port + 1000, or the next free one), written with the cluster file to the data dir, so the console can chart throughput and latency',
+    )
     .addHelpText('after', ENVIRONMENT);
   const exit = parse(program, argv, output);
   if (exit !== undefined) return { kind: 'exit', code: exit };
-  const { gateways, restart } = program.opts<{ gateways?: number; restart?: true }>();
-  return { kind: 'run', options: { gateways, restart: restart === true } };
+  const { gateways, restart, metrics } = program.opts<{
+    gateways?: number;
+    restart?: true;
+    metrics?: true;
+  }>();
+  return {
+    kind: 'run',
+    options: { gateways, restart: restart === true, metrics: metrics === true },
+  };
 }
 
 /** Parses `pnpm demo`'s arguments: none but `--help`. */

@@ -8,7 +8,7 @@ import {
 } from '@strife/testkit';
 import { BOLD, colourFor, paint, RED } from './colour';
 import { CrashLoop, DEFAULT_RESTART_POLICY, describeCrash, type RestartPolicy } from './crashLoop';
-import { formatLine, levelOf } from './logLines';
+import { formatLine, isRoutineOpsCall, levelOf } from './logLines';
 import { clusterServices, type ServiceSpec } from './services';
 
 export interface ClusterOptions {
@@ -179,6 +179,7 @@ export class Cluster {
   }
 
   private show(spec: ServiceSpec, line: string): void {
+    if (isRoutineOpsCall(line)) return;
     const minLevel = this.options.minLevel ?? 0;
     const level = minLevel > 0 ? levelOf(line) : undefined;
     if (level !== undefined && level < minLevel) return;

@@ -52,9 +52,13 @@ export function deriveClusterFile(
 ): ClusterFile {
   const gateway: ClusterFile['gateway'] = { ...file.gateway, instances: [...instances] };
   delete gateway.address;
+  return { ...withAbsolutePaths(file, fromDir), gateway };
+}
+
+/** `file` (read from the folder `fromDir`) with its seed and users paths absolute, so it can live elsewhere. */
+export function withAbsolutePaths(file: ClusterFile, fromDir: string): ClusterFile {
   return {
     ...file,
-    gateway,
     banks: file.banks.map((b) =>
       b.seed === undefined ? b : { ...b, seed: resolve(fromDir, b.seed) },
     ),

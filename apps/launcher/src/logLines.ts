@@ -40,3 +40,23 @@ export function formatLine(line: string, colour: boolean): string {
   const msg = typeof fieldsOf.msg === 'string' ? fieldsOf.msg : '';
   return `${time} ${paint(level.style, level.name, colour)} ${msg}${fields ? ` ${fields}` : ''}`;
 }
+
+/**
+ * Whether `line` is a service's log of a successful OpsService call: the console asks every
+ * service for its status every second, which would drown everything else in `pnpm start`'s
+ * output. The services log those calls at info; this hides them from the prefixed output only.
+ */
+export function isRoutineOpsCall(line: string): boolean {
+  if (!line.includes('/strife.v1.OpsService/')) return false;
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    return (
+      entry.msg === 'call' &&
+      typeof entry.method === 'string' &&
+      entry.method.startsWith('/strife.v1.OpsService/') &&
+      entry.status === 'OK'
+    );
+  } catch {
+    return false;
+  }
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { redactUrl } from '@strife/postgres';
 import { ConfigError, loadConfig, SINGLE_GATEWAY, type StrifeConfig } from '@strife/runtime';
 import { writeDerivedCluster } from './derivedCluster';
+import { writeMetricsCluster } from './metricsCluster';
 import { type GatewayDatabase, startGatewayDatabase } from './gatewayDatabase';
 
 /** What `pnpm start` runs: the configuration, the children's environment, and what to clean up. */
@@ -22,7 +23,8 @@ export interface RunPlan {
 }
 
 /**
- * Plans a run of `base` with `gateways` instances (undefined: as many as the file lists).
+ * Plans a run of `base` with `gateways` instances (undefined: as many as the file lists), and with
+ * `metrics`, a metrics address for every service that has none (see `writeMetricsCluster`).
  * More than one instance of a single-gateway file gets a derived cluster file (see
  * `writeDerivedCluster`). Several instances without a database (`gateway.database`,
  * `STRIFE_DATABASE_URL`) get a private PostgreSQL for this run, and then the run's books
@@ -35,6 +37,7 @@ export async function planRun(
   base: StrifeConfig,
   gateways: number | undefined,
   progress: (line: string) => void,
+  metrics = false,
 ): Promise<RunPlan> {
   const listed = base.gateway.instances;
   const single = listed.length === 1 && listed[0]?.name === SINGLE_GATEWAY;
@@ -43,10 +46,16 @@ export async function planRun(
       `--gateways ${gateways}: ${base.configFile} already lists ${listed.length} gateway instances; give --gateways ${listed.length} or leave it out`,
     );
   }
-  const derivedFile =
+  const withGateways =
     single && gateways !== undefined && gateways > 1
       ? await writeDerivedCluster(base, gateways)
       : undefined;
+  const derivedFile = metrics
+    ? await writeMetricsCluster({
+        configFile: withGateways ?? base.configFile,
+        dataDir: base.dataDir,
+      })
+    : withGateways;
   const env: Record<string, string> = {
     STRIFE_CONFIG: derivedFile ?? base.configFile,
     STRIFE_DATA_DIR: base.dataDir,
@@ -54,8 +63,13 @@ export async function planRun(
   };
   const config = loadConfig({ ...process.env, ...env });
   const notes: string[] = [];
-  if (derivedFile !== undefined)
-    notes.push(`cluster file with ${gateways ?? 1} gateways: ${derivedFile}`);
+  if (derivedFile !== undefined) {
+    const what = [
+      withGateways === undefined ? '' : `${gateways ?? 1} gateways`,
+      metrics ? 'metrics addresses' : '',
+    ].filter(Boolean);
+    notes.push(`cluster file with ${what.join(' and ')}: ${derivedFile}`);
+  }
   const { database, databaseSetting, instances } = config.gateway;
   if (instances.length === 1)
     return plan(config, env, {}, derivedFile, notes, () => Promise.resolve());

@@ -8,11 +8,13 @@ import {
 } from '@strife/runtime';
 import { parseStartArgs } from './args';
 import { Cluster } from './cluster';
-import { BOLD, colourEnabled, paint } from './colour';
+import { BOLD, colourEnabled, colourFor, paint, RED } from './colour';
+import { ConsoleChild, consoleAddress, consoleUrl } from './consoleChild';
+import { formatLine } from './logLines';
 import { planRun, type RunPlan } from './runPlan';
 
-// `pnpm start [--gateways N] [--restart]`: certificates if missing, every service as a child
-// process with prefixed logs, health-checked, until Ctrl-C.
+// `pnpm start [--gateways N] [--restart] [--metrics]`: certificates if missing, every service as
+// a child process with prefixed logs, health-checked, then the console, until Ctrl-C.
 runMain('start', async () => {
   const args = parseStartArgs(process.argv.slice(2));
   if (args.kind === 'exit') process.exit(args.code);
@@ -20,17 +22,20 @@ runMain('start', async () => {
   const print = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  const plan = await planRun(loadConfig(), args.options.gateways, print);
+  const plan = await planRun(loadConfig(), args.options.gateways, print, args.options.metrics);
   const { config } = plan;
   const certs = ensureCertificates(config.certsDir, clusterCertSpecs(config));
   if (certs.created.length > 0) print(`certificates created: ${certs.created.join(', ')}`);
 
   const shutdown = { started: false };
+  /** The console, once it runs: stopped first, before the services it watches. */
+  const running: { console?: ConsoleChild } = {};
   const stop = async (code: number): Promise<void> => {
     shutdown.started = true;
     print('stopping…');
     let exitCode = code;
     try {
+      await running.console?.stop();
       await cluster.stop();
       await plan.close();
     } catch {
@@ -64,11 +69,44 @@ runMain('start', async () => {
     await plan.close();
     throw err;
   }
-  print(paint(BOLD, upMessage(cluster, plan), colour));
+  running.console = await startConsole(cluster, plan, colour, print);
+  if (shutdown.started) await running.console?.stop();
+  const url = running.console ? consoleUrl(plan.config) : undefined;
+  print(paint(BOLD, upMessage(cluster, plan, url), colour));
 });
 
+/**
+ * Starts the operator console with the cluster's environment, its lines prefixed `console`. The
+ * payment network runs without it, so a console that cannot start is reported, not fatal.
+ */
+async function startConsole(
+  cluster: Cluster,
+  plan: RunPlan,
+  colour: boolean,
+  print: (line: string) => void,
+): Promise<ConsoleChild | undefined> {
+  const width = Math.max('console'.length, ...cluster.services.map((s) => s.name.length));
+  const prefix = paint(colourFor(cluster.services.length), `${'console'.padEnd(width)} |`, colour);
+  try {
+    return await ConsoleChild.start({
+      env: { ...process.env, ...plan.env },
+      address: consoleAddress(plan.config),
+      onLine: (line) => {
+        print(`${prefix} ${formatLine(line, colour)}`);
+      },
+      onDied: (how) => {
+        print(paint(RED, `!!! console died (${how}); the cluster keeps running`, colour));
+      },
+    });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    print(paint(RED, `!!! ${reason}; the cluster runs without it`, colour));
+    return undefined;
+  }
+}
+
 /** What is running where, and how to try it. */
-function upMessage(cluster: Cluster, plan: RunPlan): string {
+function upMessage(cluster: Cluster, plan: RunPlan, console: string | undefined): string {
   const services = cluster.services.map(
     (s) => `${s.name} ${s.address} (pid ${cluster.pid(s.name) ?? '?'})`,
   );
@@ -81,6 +119,7 @@ function upMessage(cluster: Cluster, plan: RunPlan): string {
     '',
     `Strife is up: ${services.join(', ')}.`,
     ...plan.notes,
+    ...(console === undefined ? [] : [`The console: ${console}`]),
     several
       ? 'Try the CLI in another terminal (seeded users are in config/seed/users.json); it spreads its calls over every gateway instance and fails over:'
       : 'Try the CLI in another terminal (seeded users are in config/seed/users.json):',

@@ -16,14 +16,18 @@ describe('pnpm start arguments', () => {
   it('runs the cluster file as it is, without restarts, when given nothing', () => {
     expect(start([]).parsed).toEqual({
       kind: 'run',
-      options: { gateways: undefined, restart: false },
+      options: { gateways: undefined, restart: false, metrics: false },
     });
   });
 
   it('takes --gateways and --restart, also after the `--` pnpm may pass along', () => {
-    const expected = { kind: 'run', options: { gateways: 3, restart: true } };
+    const expected = { kind: 'run', options: { gateways: 3, restart: true, metrics: false } };
     expect(start(['--gateways', '3', '--restart']).parsed).toEqual(expected);
     expect(start(['--', '--restart', '--gateways=3']).parsed).toEqual(expected);
+    expect(start(['--metrics']).parsed).toEqual({
+      kind: 'run',
+      options: { gateways: undefined, restart: false, metrics: true },
+    });
   });
 
   it.each([['0'], ['-1'], ['2.5'], ['three'], [String(MAX_GATEWAYS + 1)]])(
