@@ -94,7 +94,8 @@ describe('the console JSON API against a running cluster', () => {
   it('finds the payment by txid and by key, with both legs COMMITTED', async () => {
     const byTxid = await payment(`txid=${txid}`);
     const byKey = await payment('key=api-1&user=alice');
-    for (const { status: code, body } of [byTxid, byKey]) {
+    const byKeyAlone = await payment('key=api-1');
+    for (const { status: code, body } of [byTxid, byKey, byKeyAlone]) {
       expect(code).toBe(200);
       expect(body).toMatchObject({
         txid: txid.toString(),
@@ -118,10 +119,11 @@ describe('the console JSON API against a running cluster', () => {
     const cases: [string, number][] = [
       ['txid=abc', 400],
       ['txid=0', 400],
-      ['key=api-1', 400],
+      ['key=', 400],
       ['', 400],
       ['txid=999999', 404],
       ['key=nope&user=alice', 404],
+      ['key=nope', 404],
     ];
     for (const [query, code] of cases) {
       const { status: got, body } = await getJson(`${console_.url}api/payments?${query}`);

@@ -4,10 +4,11 @@ import { parsePaymentQuery } from '../src/http/paymentQuery';
 describe('payment queries', () => {
   const parse = (query: string) => parsePaymentQuery(new URLSearchParams(query));
 
-  it('reads a txid, or a key with its user', () => {
+  it('reads a txid, or a key with or without its user', () => {
     expect(parse('txid=42')).toEqual({ txid: 42n });
     expect(parse('txid=18446744073709551615')).toEqual({ txid: 18446744073709551615n });
     expect(parse('key=k-1&user=alice')).toEqual({ username: 'alice', key: 'k-1' });
+    expect(parse('key=k-1')).toEqual({ username: '', key: 'k-1' });
   });
 
   it('names what is wrong', () => {
@@ -15,7 +16,9 @@ describe('payment queries', () => {
       error: expect.stringMatching(/^txid:/) as unknown,
     });
     expect(parse('txid=-1')).toEqual({ error: expect.stringMatching(/^txid:/) as unknown });
-    expect(parse('key=k')).toEqual({ error: expect.stringMatching(/^user:/) as unknown });
+    expect(parse(`key=k&user=${'u'.repeat(65)}`)).toEqual({
+      error: expect.stringMatching(/^user:/) as unknown,
+    });
     expect(parse(`key=${'k'.repeat(256)}&user=a`)).toEqual({
       error: expect.stringMatching(/^key:/) as unknown,
     });

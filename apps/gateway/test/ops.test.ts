@@ -171,6 +171,12 @@ describe('operating Strife: metrics and the ops API', () => {
       idempotencyKey: 'm1',
     });
     expect(byKey.transaction?.txid).toBe(txids[0]);
+    const byKeyAlone = await gateway.lookupPayment({
+      txid: 0n,
+      username: '',
+      idempotencyKey: 'm1',
+    });
+    expect(byKeyAlone).toMatchObject({ username: 'alice', payment: { txid: txids[0] } });
     for (const bank of system.cluster.config.banks) {
       const { legs } = await ops(bank.address, 'monitor').lookupPayment({
         txid: txids[0]!,
@@ -179,6 +185,23 @@ describe('operating Strife: metrics and the ops API', () => {
       });
       expect(legs.map((l) => l.state)).toEqual([LegState.LEG_STATE_COMMITTED]);
     }
+  });
+
+  it('finds a payment by key alone only while one user has used the key', async () => {
+    const gateway = ops(system.cluster.config.gateway.instances[0]!.address, 'monitor');
+    const lookup = (idempotencyKey: string) =>
+      gateway.lookupPayment({ txid: 0n, username: '', idempotencyKey });
+    await expect(lookup('never-used')).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    const bob = await system.login('bob');
+    const pay = { idempotencyKey: 'm2', to: 'SBI:2002', amount: 100n, from: '' };
+    const { payment } = await system.gateway().pay(pay, bob);
+    await expect(lookup('m2')).rejects.toMatchObject({
+      code: Status.INVALID_ARGUMENT,
+      details: expect.stringContaining('username') as unknown,
+    });
+    await expect(
+      gateway.lookupPayment({ txid: 0n, username: 'bob', idempotencyKey: 'm2' }),
+    ).resolves.toMatchObject({ username: 'bob', payment: { txid: payment!.txid } });
   });
 
   it('refuses the ops API to clients, banks and gateways', async () => {

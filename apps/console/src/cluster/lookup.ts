@@ -8,10 +8,11 @@ import {
   type LookupPaymentResponse,
   type TransactionState,
 } from '@strife/protocol';
+import { Status } from 'nice-grpc';
 import type { PaymentLegView, PaymentView } from '../shared/api';
 import type { Probes } from './probes';
 
-/** A payment to find: by txid, or by its payer's username and idempotency key. */
+/** A payment to find: by txid, or by its idempotency key and payer (empty: whoever used it). */
 export type PaymentQuery =
   { readonly txid: bigint } | { readonly username: string; readonly key: string };
 
@@ -19,6 +20,7 @@ export type PaymentQuery =
 export type LookupOutcome =
   | { readonly kind: 'found'; readonly payment: PaymentView }
   | { readonly kind: 'not-found'; readonly message: string }
+  | { readonly kind: 'invalid'; readonly message: string }
   | { readonly kind: 'unavailable'; readonly message: string };
 
 /**
@@ -38,7 +40,9 @@ export async function lookupPayment(probes: Probes, query: PaymentQuery): Promis
         : { username: query.username, idempotencyKey: query.key },
     );
     if (answer.ok) record = answer.value;
-    else if (!answer.notFound) {
+    else if (answer.code === Status.INVALID_ARGUMENT) {
+      return { kind: 'invalid', message: answer.error };
+    } else if (answer.code !== Status.NOT_FOUND) {
       unreachable.push(gateway.name);
       continue;
     }
@@ -48,7 +52,7 @@ export async function lookupPayment(probes: Probes, query: PaymentQuery): Promis
   const what =
     'txid' in query
       ? `txid ${query.txid}`
-      : `key ${JSON.stringify(query.key)} of ${query.username}`;
+      : `key ${JSON.stringify(query.key)}${query.username === '' ? '' : ` of ${query.username}`}`;
   if (!('txid' in query) && !answered) {
     return { kind: 'unavailable', message: `no gateway answers to look up ${what}` };
   }

@@ -13,7 +13,7 @@ export const CALL_DEADLINE_MS = 1000;
 /** The outcome of one call: its answer, or why there is none (gRPC status and message). */
 export type Answer<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: string; readonly notFound: boolean };
+  | { readonly ok: false; readonly error: string; readonly code: Status | undefined };
 
 type OpsClient = ReturnType<typeof opsClient>;
 
@@ -66,7 +66,7 @@ export class Probes {
     try {
       return { ok: true, value: await call(this.client(target)) };
     } catch (err) {
-      return { ok: false, error: describeError(err), notFound: isNotFound(err) };
+      return { ok: false, error: describeError(err), code: statusOf(err) };
     }
   }
 
@@ -102,6 +102,7 @@ export function describeError(err: unknown): string {
   return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
 }
 
-function isNotFound(err: unknown): boolean {
-  return err instanceof ClientError && err.code === Status.NOT_FOUND;
+/** The gRPC status a service answered with; undefined when the call failed another way. */
+function statusOf(err: unknown): Status | undefined {
+  return err instanceof ClientError ? err.code : undefined;
 }

@@ -5,15 +5,15 @@ const MAX_KEY = 255;
 const MAX_USERNAME = 64;
 
 /**
- * Reads `?txid=N` or `?key=K&user=U` (the payer's username; keys are scoped to the user).
+ * Reads `?txid=N`, or `?key=K` with `&user=U` (the payer's username: keys are scoped to their
+ * user, so it is needed only when several users used the key).
  * @returns the query, or a one-line message naming the parameter that is wrong.
  */
 export function parsePaymentQuery(params: URLSearchParams): PaymentQuery | { error: string } {
   const txid = params.get('txid');
   const key = params.get('key');
   const user = params.get('user') ?? params.get('username');
-  if (txid !== null && key !== null)
-    return { error: 'give either txid, or key and user, not both' };
+  if (txid !== null && key !== null) return { error: 'give either txid or key, not both' };
   if (txid !== null) {
     const text = txid.trim();
     if (!/^\d{1,20}$/.test(text) || BigInt(text) === 0n || BigInt(text) > UINT64_MAX) {
@@ -24,11 +24,10 @@ export function parsePaymentQuery(params: URLSearchParams): PaymentQuery | { err
   if (key !== null) {
     if (key === '' || key.length > MAX_KEY)
       return { error: `key: expected 1 to ${MAX_KEY} characters` };
-    if (user === null || user.trim() === '') {
-      return { error: 'user: required with key (idempotency keys are scoped to their user)' };
+    if (user !== null && user.length > MAX_USERNAME) {
+      return { error: `user: at most ${MAX_USERNAME} characters` };
     }
-    if (user.length > MAX_USERNAME) return { error: `user: at most ${MAX_USERNAME} characters` };
-    return { username: user.trim(), key };
+    return { username: user?.trim() ?? '', key };
   }
-  return { error: 'give txid, or key and user' };
+  return { error: 'give txid, or key (and user)' };
 }

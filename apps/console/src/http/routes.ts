@@ -77,6 +77,9 @@ export function route(
   }
 }
 
+/** The HTTP status of a lookup that found nothing, by why. */
+const STATUS_OF = { 'not-found': 404, invalid: 400, unavailable: 503 } as const;
+
 async function payments(
   context: RouteContext,
   params: URLSearchParams,
@@ -89,7 +92,7 @@ async function payments(
   }
   const outcome = await context.lookup(query);
   if (outcome.kind === 'found') sendJson(response, 200, outcome.payment);
-  else sendJson(response, outcome.kind === 'not-found' ? 404 : 503, { error: outcome.message });
+  else sendJson(response, STATUS_OF[outcome.kind], { error: outcome.message });
 }
 
 function asset(

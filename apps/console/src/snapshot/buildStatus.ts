@@ -15,7 +15,7 @@ export interface BuildContext {
   readonly conservation: Conservation;
 }
 
-const NO_ANSWER: Answer<GetStatusResponse> = { ok: false, error: 'not asked', notFound: false };
+const NO_ANSWER: Answer<GetStatusResponse> = { ok: false, error: 'not asked', code: undefined };
 
 /**
  * The console's status from one pass: the health strip, each bank's money and PREPARED legs, the

@@ -143,10 +143,20 @@ async function paymentOf(
     const found = await options.ops.paymentByTxid(request.txid);
     return { username: found?.username ?? '', payment: found?.payment };
   }
-  if (request.username === '' || request.idempotencyKey === '') {
-    throw new InvalidArgument('txid', 'give a txid, or a username and an idempotency_key');
+  const key = request.idempotencyKey;
+  if (key === '') {
+    throw new InvalidArgument('txid', 'give a txid, or an idempotency_key (and its username)');
   }
-  const found = await options.payments.find(request.username, request.idempotencyKey);
-  if (found === undefined || found === 'EXPIRED') throw new UnknownPayment(request.idempotencyKey);
-  return { username: request.username, payment: found };
+  let username = request.username;
+  if (username === '') {
+    // Keys are scoped to their user: by key alone, it must name one payer.
+    const payers = await options.ops.payersOfKey(key, 2);
+    if (payers.length > 1) {
+      throw new InvalidArgument('username', 'several users used this idempotency_key; give one');
+    }
+    username = payers[0] ?? '';
+  }
+  const found = username === '' ? undefined : await options.payments.find(username, key);
+  if (found === undefined || found === 'EXPIRED') throw new UnknownPayment(key);
+  return { username, payment: found };
 }

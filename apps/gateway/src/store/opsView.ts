@@ -29,6 +29,11 @@ export interface OpsView {
   recentDecisions(limit: number): Promise<RecentDecision[]>;
   /** The payment behind `txid` and its payer's username, while it is kept. */
   paymentByTxid(txid: bigint): Promise<{ username: string; payment: PaymentRecord } | undefined>;
+  /**
+   * Up to `limit` payers who used idempotency key `key` (keys are scoped to their user). A full
+   * scan: for the operator's lookup by key alone, never on a payment's path.
+   */
+  payersOfKey(key: string, limit: number): Promise<string[]>;
   /** The instance holding the lease on `txid`, if any. */
   ownerOf(txid: bigint): Promise<string | undefined>;
 }

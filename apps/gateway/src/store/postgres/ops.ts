@@ -58,6 +58,15 @@ export class PgOpsView implements OpsView {
     return row && { username: row.username, payment: toRecord(row) };
   }
 
+  async payersOfKey(key: string, limit: number): Promise<string[]> {
+    const found = await rows<{ username: string }>(
+      this.pool,
+      'SELECT username FROM payments WHERE idem_key = $1 LIMIT $2',
+      [key, limit],
+    );
+    return found.map((row) => row.username);
+  }
+
   async ownerOf(txid: bigint): Promise<string | undefined> {
     const [row] = await rows<TxWithOwner>(
       this.pool,

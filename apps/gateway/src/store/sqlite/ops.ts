@@ -23,6 +23,9 @@ export class SqliteOpsView implements OpsView {
       payment: db.prepare<[bigint], PaymentRow & { username: string }>(
         'SELECT * FROM payments WHERE txid = ?',
       ),
+      payers: db.prepare<[string, number], { username: string }>(
+        'SELECT username FROM payments WHERE idem_key = ? LIMIT ?',
+      ),
       owner: db.prepare<[bigint], { owner: string | null; lease_until: bigint | null }>(
         'SELECT owner, lease_until FROM transactions WHERE txid = ?',
       ),
@@ -62,6 +65,10 @@ export class SqliteOpsView implements OpsView {
   ): Promise<{ username: string; payment: ReturnType<typeof toRecord> } | undefined> {
     const row = this.s.payment.get(txid);
     return Promise.resolve(row && { username: row.username, payment: toRecord(row) });
+  }
+
+  payersOfKey(key: string, limit: number): Promise<string[]> {
+    return Promise.resolve(this.s.payers.all(key, limit).map((row) => row.username));
   }
 
   ownerOf(txid: bigint): Promise<string | undefined> {
