@@ -1,5 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDatabase, type PrivatePostgres, startPrivatePostgres } from '@strife/postgres';
 import { BankServiceDefinition, GatewayServiceDefinition } from '@strife/protocol';
-import { createStrifeChannel, createStrifeClient, gatewayAddresses } from '@strife/runtime';
+import {
+  createStrifeChannel,
+  createStrifeClient,
+  gatewayAddresses,
+  gatewayCertName,
+} from '@strife/runtime';
 import {
   type AppName,
   createTestCluster,
@@ -8,6 +16,7 @@ import {
   type TestCluster,
 } from '@strife/testkit';
 import type { Channel, Client } from 'nice-grpc';
+import type { GatewayDatabaseKind } from './options';
 import type { BenchSeed } from './seed';
 
 /** A GatewayService client whose calls take a `deadline`. */
@@ -31,7 +40,16 @@ const STOP_GRACE_MS = 5_000;
 /** Deadline of each client call: above prepare + commit timeouts, so the gateway answers first. */
 const CALL_DEADLINE_MS = 15_000;
 
-/** The benchmark's own cluster: txid, both banks and the gateway as real processes. */
+/** How many gateway instances, and where they keep their state. */
+export interface GatewayLayout {
+  readonly gateways: number;
+  readonly database: GatewayDatabaseKind;
+}
+
+/**
+ * The benchmark's own cluster: txid, both banks and the gateway instances as real processes,
+ * and with `postgres` a private PostgreSQL server for the gateways' state.
+ */
 export class BenchCluster {
   private readonly channels: Channel[] = [];
   private readonly running: RunningService[] = [];
@@ -40,17 +58,37 @@ export class BenchCluster {
   private constructor(
     readonly cluster: TestCluster,
     private readonly seed: BenchSeed,
+    private readonly postgres: PrivatePostgres | undefined,
   ) {}
 
-  /** A temp cluster (free ports, fresh certificates) seeded with `seed`; nothing runs yet. */
-  static async create(seed: BenchSeed): Promise<BenchCluster> {
-    const cluster = await createTestCluster({
-      banks: seed.banks,
-      users: seed.users,
-      prepareTimeoutMs: 5000,
-      commitTimeoutMs: 5000,
-    });
-    return new BenchCluster(cluster, seed);
+  /**
+   * A temp cluster (free ports, fresh certificates) seeded with `seed`, with the PostgreSQL
+   * server running when the layout asks for one; no Strife service runs yet.
+   */
+  static async create(seed: BenchSeed, layout: GatewayLayout): Promise<BenchCluster> {
+    const postgres = layout.database === 'postgres' ? await startPrivatePostgres() : undefined;
+    try {
+      const cluster = await createTestCluster({
+        banks: seed.banks,
+        users: seed.users,
+        prepareTimeoutMs: 5000,
+        commitTimeoutMs: 5000,
+        gateways: layout.gateways,
+        ...(postgres ? { database: await createDatabase(postgres.url, 'strife_bench') } : {}),
+      });
+      return new BenchCluster(cluster, seed, postgres);
+    } catch (err) {
+      await postgres?.stop();
+      throw err;
+    }
+  }
+
+  /** The PostgreSQL postmaster, whose children serve the gateways' connections. */
+  get database(): { readonly name: string; readonly pid: number } | undefined {
+    if (this.postgres === undefined) return undefined;
+    // The first line of postmaster.pid is the server's pid.
+    const pidFile = readFileSync(join(this.postgres.dataDir, 'postmaster.pid'), 'utf8');
+    return { name: 'postgres', pid: Number(pidFile.split('\n')[0]) };
   }
 
   /**
@@ -66,8 +104,14 @@ export class BenchCluster {
       launch('txid', 'txid'),
       ...banks.map((bank) => launch(`bank ${bank}`, 'bank', { BANK_NAME: bank })),
     ]);
-    await launch('gateway', 'gateway');
-    const order = ['txid', ...banks.map((b) => `bank ${b}`), 'gateway'];
+    const instances = this.cluster.config.gateway.instances;
+    const single = instances.length === 1;
+    const gateways = instances.map((i) => {
+      const env: Record<string, string> = single ? {} : { GATEWAY_NAME: i.name };
+      return { name: single ? 'gateway' : `gateway ${i.name}`, env };
+    });
+    await Promise.all(gateways.map((g) => launch(g.name, 'gateway', g.env)));
+    const order = ['txid', ...banks.map((b) => `bank ${b}`), ...gateways.map((g) => g.name)];
     this.running.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   }
 
@@ -76,7 +120,7 @@ export class BenchCluster {
     return this.stopping;
   }
 
-  /** The services started so far: txid, the banks, the gateway. */
+  /** The services started so far: txid, the banks, the gateway instances. */
   get services(): readonly RunningService[] {
     return this.running;
   }
@@ -95,11 +139,14 @@ export class BenchCluster {
     );
   }
 
-  /** A BankService client with the gateway's certificate, the only identity a bank serves. */
+  /** A BankService client with a gateway's certificate, the only role a bank serves. */
   bankClient(bank: string): BankClient {
     const entry = this.cluster.config.banks.find((b) => b.name === bank);
     if (!entry) throw new Error(`no bank ${bank} in the cluster`);
-    return createStrifeClient(BankServiceDefinition, this.channel(entry.address, 'gateway'));
+    const [first] = this.cluster.config.gateway.instances;
+    if (!first) throw new Error('no gateway instance in the cluster');
+    const identity = gatewayCertName(first.name);
+    return createStrifeClient(BankServiceDefinition, this.channel(entry.address, identity));
   }
 
   /** Names of services that have exited since they started. */
@@ -116,6 +163,7 @@ export class BenchCluster {
     this.stopping = true;
     for (const channel of this.channels.splice(0)) channel.close();
     await stopAll(this.running);
+    await this.postgres?.stop();
     if (!keep) this.cluster.remove();
   }
 

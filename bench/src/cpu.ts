@@ -1,10 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** A process whose CPU time is measured. */
 export interface Watched {
   readonly name: string;
   readonly pid: number;
+  /**
+   * Count the process with all its children, those that exited in the window too: a server
+   * such as PostgreSQL does its work in a child process per connection.
+   */
+  readonly withChildren?: boolean;
 }
 
 /** CPU ticks (user + system) of each watched process, and of the whole machine, at one moment. */
@@ -56,24 +61,59 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/**
- * utime + stime of `pid` from /proc/<pid>/stat, in clock ticks; `undefined` when unreadable.
- * The command name (field 2) may hold spaces and parentheses, so fields count from its last `)`.
- */
-export function parseProcStat(text: string): number | undefined {
-  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // rest[0] is field 3 (state); utime and stime are fields 14 and 15.
-  const utime = Number(rest[11]);
-  const stime = Number(rest[12]);
-  return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : undefined;
+/** The fields of /proc/<pid>/stat this file reads, in clock ticks. */
+export interface ProcStat {
+  readonly ppid: number;
+  /** utime + stime: the process's own CPU. */
+  readonly own: number;
+  /** cutime + cstime: the CPU of its children that exited and were waited for. */
+  readonly children: number;
 }
 
-function processTicks(path: string): number | undefined {
+/**
+ * Fields of one /proc/<pid>/stat line; `undefined` when it cannot be read. The command name
+ * (field 2) may hold spaces and parentheses, so fields count from its last `)`.
+ */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state), rest[1] field 4 (ppid); utime, stime, cutime and cstime are
+  // fields 14 to 17.
+  const field = (i: number): number => Number(rest[i]);
+  const stat = {
+    ppid: field(1),
+    own: field(11) + field(12),
+    children: field(13) + field(14),
+  };
+  return Object.values(stat).every((n) => Number.isFinite(n)) ? stat : undefined;
+}
+
+function readStat(path: string): ProcStat | undefined {
   try {
     return parseProcStat(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+function processTicks(path: string): number | undefined {
+  return readStat(path)?.own;
+}
+
+/**
+ * The CPU of `pid` and its children: its own, its exited children's (as it waited for them) and
+ * its live children's. Between two readings the difference is exact: a child that exits moves
+ * its whole time from the live sum to the waited-for sum.
+ */
+function familyTicks(pid: number): number | undefined {
+  const parent = readStat(`/proc/${pid}/stat`);
+  if (parent === undefined) return undefined;
+  let total = parent.own + parent.children;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = readStat(`/proc/${entry}/stat`);
+    if (child?.ppid === pid) total += child.own;
+  }
+  return total;
 }
 
 function machineTicks(): CpuSnapshot['machine'] {
@@ -94,10 +134,11 @@ function machineTicks(): CpuSnapshot['machine'] {
 export function sampleCpu(watched: readonly Watched[]): CpuSnapshot {
   const ticks = new Map<number, number>();
   const mainTicks = new Map<number, number>();
-  for (const { pid } of watched) {
-    const all = processTicks(`/proc/${pid}/stat`);
+  for (const { pid, withChildren } of watched) {
+    const all = withChildren ? familyTicks(pid) : processTicks(`/proc/${pid}/stat`);
     if (all !== undefined) ticks.set(pid, all);
-    const main = processTicks(`/proc/${pid}/task/${pid}/stat`);
+    // A family of processes has no one event loop.
+    const main = withChildren ? undefined : processTicks(`/proc/${pid}/task/${pid}/stat`);
     if (main !== undefined) mainTicks.set(pid, main);
   }
   return { at: performance.now(), ticks, mainTicks, machine: machineTicks() };

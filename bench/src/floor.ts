@@ -7,11 +7,10 @@ import { createTestCluster } from '@strife/testkit';
 import { ClientError, Status, type Channel } from 'nice-grpc';
 import { cpuBetween, type CpuUse, machineBetween, type MachineUse, sampleCpu } from './cpu';
 import { Progress, type ProgressStream, status } from './progress';
-import { loadAverage, machineLine, runLines, type RunInfo } from './report';
+import { loadAverage, machineLine, runLines, type RunInfo, LOAD_GENERATOR } from './report';
 import { type LatencySummary, summarize } from './stats';
 
 const SERVER = 'server';
-const LOAD_GENERATOR = 'load generator';
 const START_TIMEOUT_MS = 15_000;
 const CALL_DEADLINE_MS = 15_000;
 const STOP_GRACE_MS = 5_000;

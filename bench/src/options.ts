@@ -20,8 +20,14 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** Measure a unary call with nothing behind it (the transport floor), not the cluster. */
   readonly floor: boolean;
+  /** Gateway instances; the clients balance over them round-robin. */
+  readonly gateways: number;
+  /** Where the gateways keep their state: SQLite (one instance) or a private PostgreSQL. */
+  readonly database: GatewayDatabaseKind;
   readonly help: boolean;
 }
+
+export type GatewayDatabaseKind = 'sqlite' | 'postgres';
 
 /** A command line that cannot be run; main prints it with the usage and exits 2. */
 export class UsageError extends Error {
@@ -39,6 +45,8 @@ export const DEFAULTS: BenchOptions = {
   json: false,
   profile: false,
   floor: false,
+  gateways: 1,
+  database: 'sqlite',
   help: false,
 };
 
@@ -56,6 +64,10 @@ Options:
   --duration S      measured seconds                                     (default ${DEFAULTS.durationS})
   --warmup S        seconds of load before measuring, not counted        (default ${DEFAULTS.warmupS})
   --same-bank F     share 0..1 of payments to the payer's own bank       (default ${DEFAULTS.sameBank})
+  --gateways N      gateway instances, balanced round-robin by the clients (default ${DEFAULTS.gateways})
+  --database D      the gateways' state: sqlite (one instance only) or postgres, a private
+                    PostgreSQL server started for the run, its CPU measured with the rest
+                    (default: sqlite for one gateway, postgres for more)
   --sequential      one client, one payment at a time (latency)
   --json            print one JSON object on stdout, nothing else (pnpm bench prints turbo's
                     build summary first: for clean JSON, node bench/dist/main.js --json)
@@ -74,7 +86,8 @@ Exit code: 0 when the final check passes (--floor: when no call failed), 1 when 
 2 for a bad command line.
 `;
 
-type NumberKey = 'accounts' | 'concurrency' | 'channels' | 'durationS' | 'warmupS' | 'sameBank';
+type NumberKey =
+  'accounts' | 'concurrency' | 'channels' | 'durationS' | 'warmupS' | 'sameBank' | 'gateways';
 
 interface NumberFlag {
   readonly key: NumberKey;
@@ -90,7 +103,10 @@ const NUMBER_FLAGS: Readonly<Record<string, NumberFlag>> = {
   '--duration': { key: 'durationS', integer: false, min: 0.1, max: 86_400 },
   '--warmup': { key: 'warmupS', integer: false, min: 0, max: 3_600 },
   '--same-bank': { key: 'sameBank', integer: false, min: 0, max: 1 },
+  '--gateways': { key: 'gateways', integer: true, min: 1, max: 8 },
 };
+
+const DATABASES: readonly GatewayDatabaseKind[] = ['sqlite', 'postgres'];
 
 type BooleanKey = 'sequential' | 'json' | 'profile' | 'floor' | 'help';
 
@@ -112,10 +128,21 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const numbers: Record<NumberKey, number> = { ...DEFAULTS };
   const flags = { sequential: false, json: false, profile: false, floor: false, help: false };
   const given = new Set<string>();
+  let database: GatewayDatabaseKind | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (name === '--database') {
+      const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (text === undefined || text === '') throw new UsageError(`${name} needs a value`);
+      database = DATABASES.find((d) => d === text);
+      if (database === undefined) {
+        throw new UsageError(`--database: "${text.slice(0, 20)}" is not sqlite or postgres`);
+      }
+      given.add(name);
+      continue;
+    }
     const bool = BOOLEAN_FLAGS[name];
     if (bool !== undefined) {
       if (eq > 0) throw new UsageError(`${name} takes no value`);
@@ -130,7 +157,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     numbers[flag.key] = parseNumber(name, text, flag);
     given.add(name);
   }
-  const notForFloor = ['--accounts', '--same-bank', '--profile'].filter((f) => given.has(f));
+  const notForFloor = ['--accounts', '--same-bank', '--profile', '--gateways', '--database'].filter(
+    (f) => given.has(f),
+  );
   if (flags.floor && notForFloor.length > 0) {
     const verb = notForFloor.length === 1 ? 'does' : 'do';
     throw new UsageError(`--floor calls no cluster: ${notForFloor.join(', ')} ${verb} not apply`);
@@ -138,9 +167,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (numbers.sameBank > 0 && numbers.accounts < 4) {
     throw new UsageError('--same-bank needs --accounts 4 or more (two per bank)');
   }
+  if (database === 'sqlite' && numbers.gateways > 1) {
+    throw new UsageError('--database sqlite serves one gateway; several need --database postgres');
+  }
   const sequential = flags.sequential;
   return {
     ...numbers,
+    database: database ?? (numbers.gateways > 1 ? 'postgres' : 'sqlite'),
     concurrency: sequential ? 1 : numbers.concurrency,
     channels: sequential ? 1 : Math.min(numbers.channels, numbers.concurrency),
     ...flags,

@@ -8,6 +8,9 @@ import type { ProcessProfile } from './profiler';
 import type { LatencySummary, WindowFigures } from './stats';
 import type { ThreadStates } from './threadStates';
 
+/** The name the load generator's own process is measured under. */
+export const LOAD_GENERATOR = 'load generator';
+
 /** Where the run happened. */
 export interface Machine {
   readonly cores: number;
@@ -65,10 +68,15 @@ export function formatHeader(info: RunInfo): string {
     ? 'sequential: one client, one payment at a time'
     : `${o.concurrency} clients on ${o.channels} channels`;
   const crossBank = Math.round((1 - o.sameBank) * 100);
+  const gateways = o.gateways === 1 ? 'gateway' : `${o.gateways} gateway instances`;
+  const state =
+    o.database === 'postgres'
+      ? 'gateway state on a private PostgreSQL (fsync=on, synchronous_commit=on), its CPU counted as postgres'
+      : 'gateway state on SQLite';
   return [
     `Strife benchmark  ${info.date}`,
     ...runLines(info),
-    `cluster   txid, ICICI, SBI, gateway as processes; every party durable (SQLite WAL, synchronous=FULL)`,
+    `cluster   txid, ICICI, SBI, ${gateways} as processes; every party durable (SQLite WAL, synchronous=FULL); ${state}`,
     `logging   services at LOG_LEVEL=${info.serviceLogLevel}: at info every call logs a line, a measurable cost`,
     `load      ${mode}; ${o.accounts} accounts; ${crossBank}% cross-bank; amounts 1.00-10.00`,
     `window    ${o.durationS} s after ${o.warmupS} s warm-up`,
@@ -87,12 +95,13 @@ export function formatResult(r: BenchResult): string {
     `  all       ${latencyRow(f.latencyAll)}`,
     `aborts      ${counts(f.abortsByReason)}`,
     `errors      ${counts(f.errorsByStatus)}`,
-    `CPU${'CPU s'.padStart(23)}${'% of a core'.padStart(13)}${'main thread'.padStart(13)}  (main thread: the event loop)`,
+    `CPU${'CPU s'.padStart(23)}${'% of a core'.padStart(13)}${'main thread'.padStart(13)}${'ms/payment'.padStart(12)}  (main thread: the event loop)`,
     ...r.cpu.map(
       (c) =>
-        `  ${c.name.padEnd(16)}${seconds(c.cpuSeconds)}${percent(c.percentOfCore)}${percent(c.mainThreadPercent)}`,
+        `  ${c.name.padEnd(16)}${seconds(c.cpuSeconds)}${percent(c.percentOfCore)}${percent(c.mainThreadPercent)}${perPayment(c.cpuSeconds, f.committed)}`,
     ),
     `  ${'all of these'.padEnd(16)}${''.padStart(8)}${percent(sumPercent(r.cpu))}  of ${r.machine.cores * 100}%`,
+    `  ${'servers'.padEnd(16)}${''.padStart(34)}${perPayment(serverSeconds(r.cpu), f.committed)}  (every process but the load generator)`,
     `event loop${'running'.padStart(16)}${'disk wait'.padStart(13)}${'idle'.padStart(13)}  (main thread state every 20 ms: running = on a CPU or waiting for one)`,
     ...r.threads.map(
       (t) => `  ${t.name.padEnd(16)}${share(t.running, 8)}${share(t.disk, 13)}${share(t.idle, 13)}`,
@@ -176,6 +185,20 @@ function share(value: number | null, width: number): string {
 
 function seconds(value: number | null): string {
   return (value === null ? '?' : value.toFixed(1)).padStart(8);
+}
+
+/** CPU milliseconds per committed payment in the window. */
+function perPayment(cpuSeconds: number | null, committed: number): string {
+  const text =
+    cpuSeconds === null || committed === 0 ? '?' : ((1000 * cpuSeconds) / committed).toFixed(3);
+  return text.padStart(12);
+}
+
+/** CPU seconds of every service process (and PostgreSQL), without the load generator. */
+export function serverSeconds(cpu: readonly CpuUse[]): number {
+  return cpu
+    .filter((c) => c.name !== LOAD_GENERATOR)
+    .reduce((sum, c) => sum + (c.cpuSeconds ?? 0), 0);
 }
 
 function sumPercent(cpu: readonly CpuUse[]): number {

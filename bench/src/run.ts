@@ -6,12 +6,10 @@ import { cpuBetween, machineBetween, sampleCpu, type Watched } from './cpu';
 import { LoadGenerator, logInAll } from './loadGenerator';
 import { Profiler } from './profiler';
 import { Progress, type ProgressStream, status } from './progress';
-import { type BenchResult, loadAverage, type RunInfo } from './report';
+import { type BenchResult, loadAverage, type RunInfo, LOAD_GENERATOR } from './report';
 import { benchSeed } from './seed';
 import { Recorder } from './stats';
 import { ThreadStateSampler } from './threadStates';
-
-const LOAD_GENERATOR = 'load generator';
 
 /**
  * One benchmark run: starts a fresh cluster, logs every user in, runs the load through the
@@ -22,7 +20,7 @@ const LOAD_GENERATOR = 'load generator';
 export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promise<BenchResult> {
   const options = info.options;
   const seed = benchSeed(options.accounts);
-  const cluster = await BenchCluster.create(seed);
+  const cluster = await BenchCluster.create(seed, options);
   const onSignal = (signal: NodeJS.Signals): void => {
     status(stderr, `${signal}: stopping the cluster`);
     void cluster.stop().finally(() => process.exit(128 + constants.signals[signal]));
@@ -32,7 +30,12 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
   let keep = false;
   try {
     const profiler = options.profile ? Profiler.create(info.date) : undefined;
-    status(stderr, `starting txid, ICICI, SBI and the gateway (${options.accounts} accounts)…`);
+    const gatewaysText =
+      options.gateways === 1 ? 'the gateway' : `${options.gateways} gateway instances`;
+    status(
+      stderr,
+      `starting txid, ICICI, SBI and ${gatewaysText} on ${options.database} (${options.accounts} accounts)…`,
+    );
     await cluster.start((name) => profiler?.nodeArgs(name) ?? []);
     const gateways = cluster.gatewayClients(options.channels);
     status(stderr, `logging in ${seed.accounts.length} users…`);
@@ -52,7 +55,12 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
       committed: () => recorder.committedTotal,
     });
     const services = cluster.services.map((s) => ({ name: s.name, pid: s.process.pid }));
-    const watched: Watched[] = [...services, { name: LOAD_GENERATOR, pid: process.pid }];
+    const database = cluster.database;
+    const watched: Watched[] = [
+      ...services,
+      ...(database ? [{ ...database, withChildren: true }] : []),
+      { name: LOAD_GENERATOR, pid: process.pid },
+    ];
     const sampler = new ThreadStateSampler(services);
 
     progress.start();

@@ -27,8 +27,21 @@ describe('parseOptions', () => {
     });
   });
 
+  it('runs several gateways on PostgreSQL, one on SQLite unless asked', () => {
+    expect(parseOptions(['--gateways', '3'])).toMatchObject({ gateways: 3, database: 'postgres' });
+    expect(parseOptions(['--database=postgres'])).toMatchObject({
+      gateways: 1,
+      database: 'postgres',
+    });
+    expect(parseOptions(['--gateways', '1'])).toMatchObject({ database: 'sqlite' });
+  });
+
   it.each([
     [['--bogus'], 'unknown option --bogus'],
+    [['--gateways', '2', '--database', 'sqlite'], 'several need --database postgres'],
+    [['--database', 'mysql'], '--database: "mysql" is not sqlite or postgres'],
+    [['--floor', '--gateways', '2'], '--floor calls no cluster: --gateways does not apply'],
+    [['--gateways', '0'], '--gateways: must be between 1 and 8'],
     [['--floor', '--profile'], '--floor calls no cluster: --profile does not apply'],
     [
       ['--accounts', '10', '--floor', '--same-bank', '0.5'],
