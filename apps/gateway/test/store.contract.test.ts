@@ -102,6 +102,15 @@ describe.each(BACKENDS)('gateway store on $name', (backend) => {
       expect(await store.payments.prune(0, 100)).toBe(0);
       expect(await store.payments.claim(claim(9n, 'k1'))).toBe(true);
     });
+
+    it('prunes past older decided payments still in phase 2, however many fill the limit', async () => {
+      for (const txid of [1n, 2n, 3n]) await store.payments.claim(claim(txid));
+      for (const txid of [1n, 2n, 3n]) await store.decisions.decide(txid, 'COMMIT');
+      await store.decisions.markDone(3n);
+      expect(await store.payments.prune(Date.now() + 60_000, 2)).toBe(1);
+      expect(await store.payments.find('alice', 'k3')).toBe('EXPIRED');
+      expect(await store.payments.find('alice', 'k1')).toMatchObject({ status: 'COMMITTED' });
+    });
   });
 
   describe('decision log', () => {

@@ -52,8 +52,10 @@ export class SqlitePaymentStore implements PaymentStore {
         'SELECT * FROM payments WHERE username = ? AND txid < ? ORDER BY txid DESC LIMIT ?',
       ),
       prunable: db.prepare<[number, number], { username: string; idem_key: string; txid: bigint }>(
-        `SELECT username, idem_key, txid FROM payments
-         WHERE status <> 'PENDING' AND decided_at < ? ORDER BY decided_at LIMIT ?`,
+        `SELECT p.username, p.idem_key, p.txid FROM payments p
+         JOIN transactions t ON t.txid = p.txid
+         WHERE p.status <> 'PENDING' AND p.decided_at < ? AND t.done_at IS NOT NULL
+         ORDER BY p.decided_at LIMIT ?`,
       ),
       tombstone: db.prepare<[string, string, number]>(
         'INSERT OR IGNORE INTO expired_keys (username, idem_key, expired_at) VALUES (?, ?, ?)',
