@@ -36,7 +36,7 @@ runMain('txid', async () => {
   });
   new Gauge({
     name: 'strife_txid_high_water',
-    help: 'Every transaction id below this has been leased.',
+    help: 'The highest transaction id leased so far (0 before the first lease).',
     registers: [metrics.registry],
     collect() {
       this.set(Number(store.highWater()));
