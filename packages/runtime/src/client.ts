@@ -7,6 +7,7 @@ import {
 } from 'nice-grpc';
 import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
+import { IPV4_ADDRESS } from './config/schema';
 import { clientCredentials, type TlsMaterial } from './tls/credentials';
 import type { Role } from './tls/identity';
 
@@ -84,8 +85,6 @@ export function serviceConfig(balanced: boolean, retry: ServiceDefinitionLike | 
   });
 }
 
-const IPV4 = /^(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/;
-
 /**
  * The grpc-js target for one address (`HOST:PORT`) or several. Several must be IPv4 literals,
  * which grpc-js balances over as one `ipv4:` target; a DNS name that resolves to several
@@ -96,7 +95,7 @@ export function channelTarget(addresses: string | readonly string[]): string {
   const list = typeof addresses === 'string' ? [addresses] : [...addresses];
   const [only] = list;
   if (list.length === 1 && only !== undefined) return only;
-  const named = list.find((a) => !IPV4.test(a));
+  const named = list.find((a) => !IPV4_ADDRESS.test(a));
   if (named !== undefined || list.length === 0) {
     throw new Error(
       `several addresses must be IPv4 literals (HOST:PORT) to be balanced over; got ${named ?? 'none'}`,

@@ -170,6 +170,20 @@ describe('loadConfig', () => {
       /gateway\.instances\.1\.name: duplicate instance gw1/,
     ],
     [
+      'several instances at a host name',
+      {
+        ...valid,
+        gateway: {
+          database: 'postgres://u@h/d',
+          instances: [
+            { name: 'gw1', address: '127.0.0.1:2' },
+            { name: 'gw2', address: 'gw2.example:3' },
+          ],
+        },
+      },
+      /gateway\.instances\.1\.address: with several instances, each address must be an IPv4 literal .*; got gw2\.example:3/,
+    ],
+    [
       'an in-doubt time within the prepare timeout',
       { ...valid, recovery: { inDoubtAfterMs: 5000 } },
       /recovery\.inDoubtAfterMs: must be longer than gateway\.prepareTimeoutMs \(5000\)/,

@@ -6,6 +6,12 @@ const address = z
   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:50051')
   .refine((value) => Number(value.split(':')[1]) <= 65535, 'port must be at most 65535');
 
+/**
+ * An IPv4 literal HOST:PORT. Clients balance over several instances' addresses as one grpc-js
+ * `ipv4:` target, which takes only these.
+ */
+export const IPV4_ADDRESS = /^(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/;
+
 const timeoutMs = z.number().int().min(1).max(600_000);
 const retentionMs = z
   .number()
@@ -103,6 +109,13 @@ export const clusterFileSchema = z
               code: 'custom',
               path: ['instances', index, 'address'],
               message: `duplicate address ${i.address}`,
+            });
+          }
+          if ((gateway.instances ?? []).length > 1 && !IPV4_ADDRESS.test(i.address)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['instances', index, 'address'],
+              message: `with several instances, each address must be an IPv4 literal (clients balance over them), e.g. 10.0.0.5:50052; got ${i.address.slice(0, 40)}`,
             });
           }
           names.add(i.name);
