@@ -75,7 +75,7 @@ export class Housekeeping {
     this.reachable = reachable;
     this.options.onReachable?.(reachable);
     health.setStatus(reachable ? 'healthy' : 'unhealthy');
-    if (reachable) logger.info('the database answers again; serving');
-    else logger.error('the database does not answer; NOT_SERVING until it does');
+    if (reachable) logger.info('the database answers and takes writes again; serving');
+    else logger.error('the database does not answer or take writes; NOT_SERVING until it does');
   }
 }

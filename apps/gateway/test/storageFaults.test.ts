@@ -32,6 +32,10 @@ describe('storage failures', () => {
       code: Status.NOT_FOUND,
     });
     expect(s.process('gateway').alive()).toBe(true);
+    // The failed write turns health NOT_SERVING (the next probe write fails too) until a probe
+    // write succeeds.
+    await s.until(async () => (await s.health('gateway')) === 'NOT_SERVING', 'NOT_SERVING');
+    await s.until(async () => (await s.health('gateway')) === 'SERVING', 'a probe write succeeds');
     let answer;
     for (let attempt = 0; attempt < 5 && answer === undefined; attempt++) {
       answer = await s

@@ -145,13 +145,18 @@ export class TestSystem {
 
   /**
    * The health status (`SERVING`, `NOT_SERVING`) the `grpc.health.v1` service of the process
-   * `name` (`txid`, a bank's name) gives a monitor.
+   * `name` (`txid`, a bank's name, `gateway` or `gateway-<instance>`) gives a monitor.
    */
   async health(name: string): Promise<string> {
+    const { txid, banks, gateway } = this.cluster.config;
+    const instance =
+      name === 'gateway'
+        ? gateway.instances[0]
+        : gateway.instances.find((i) => `gateway-${i.name}` === name);
     const address =
       name === 'txid'
-        ? this.cluster.config.txid.address
-        : this.cluster.config.banks.find((b) => b.name === name)?.address;
+        ? txid.address
+        : (instance?.address ?? banks.find((b) => b.name === name)?.address);
     if (address === undefined) throw new Error(`no service ${name}`);
     const client = createStrifeClient(HealthDefinition, this.channel(address, 'monitor'), 3000);
     const { status } = await client.check({ service: '' });

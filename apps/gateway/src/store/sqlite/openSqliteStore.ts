@@ -70,10 +70,18 @@ export async function attachSqliteStore(
   options: SqliteStoreOptions,
 ): Promise<{ readonly store: GatewayStore; readonly reconciled: number }> {
   migrate(db, GATEWAY_MIGRATIONS, { name: 'gateway.db' });
-  const { injectFault } = options;
+  const { injectFault, onCommit } = options;
+  // Whether the last batch failed (an I/O error, a full disk): `ping` then probes with a write.
+  let writesFail = false;
   const commits = new GroupCommit(db, {
     name: 'gateway.db',
-    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+    onCommit: (writes, seconds) => {
+      writesFail = false;
+      onCommit?.(writes, seconds);
+    },
+    onFailure: () => {
+      writesFail = true;
+    },
     ...(injectFault ? { beforeCommit: () => injectFault({ code: 'SQLITE_IOERR_WRITE' }) } : {}),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   });
@@ -95,7 +103,8 @@ export async function attachSqliteStore(
     payments,
     decisions,
     ops: new SqliteOpsView(db),
-    ping: () => Promise.resolve(),
+    // A file is always reachable; it is unhealthy while its writes fail, until a probe succeeds.
+    ping: () => (writesFail ? commits.probe() : Promise.resolve()),
     close: () => {
       if (db.open) {
         commits.flush();
