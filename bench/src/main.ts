@@ -12,7 +12,7 @@ async function main(argv: readonly string[]): Promise<number> {
     options = parseOptions(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`bench: ${err.message}\n\n${USAGE}`);
+    process.stderr.write(`bench: ${err.message}\n(pnpm bench --help lists the options)\n`);
     return 2;
   }
   if (options.help) {

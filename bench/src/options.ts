@@ -1,3 +1,5 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+
 /** What one benchmark run does, from the command line. */
 export interface BenchOptions {
   /** Seeded accounts, split across ICICI and SBI, one user each. */
@@ -50,74 +52,152 @@ export const DEFAULTS: BenchOptions = {
   help: false,
 };
 
-/** `pnpm bench --help`. */
-export const USAGE = `Usage: pnpm bench [options]    (or: node bench/dist/main.js [options])
+const DESCRIPTION =
+  'Starts its own Strife cluster (txid, ICICI, SBI, the gateway instances as real processes; temp dir, free ports, fresh certificates, every party durable), drives Pay calls at it and reports throughput, latency, aborts, errors and CPU per process (and per committed payment), then checks the books.';
 
-Starts its own Strife cluster (txid, ICICI, SBI, gateway as real processes; temp dir, free
-ports, fresh certificates, every party durable), drives Pay calls at it and reports throughput,
-latency, aborts, errors and CPU per process, then checks the books.
-
-Options:
-  --accounts N      seeded accounts across ICICI and SBI, one user each   (default ${DEFAULTS.accounts})
-  --concurrency C   logged-in clients, one payment in flight each        (default ${DEFAULTS.concurrency})
-  --channels K      gRPC connections to the gateway the clients share    (default ${DEFAULTS.channels})
-  --duration S      measured seconds                                     (default ${DEFAULTS.durationS})
-  --warmup S        seconds of load before measuring, not counted        (default ${DEFAULTS.warmupS})
-  --same-bank F     share 0..1 of payments to the payer's own bank       (default ${DEFAULTS.sameBank})
-  --gateways N      gateway instances, balanced round-robin by the clients (default ${DEFAULTS.gateways})
-  --database D      the gateways' state: sqlite (one instance only) or postgres, a private
-                    PostgreSQL server started for the run, its CPU measured with the rest
-                    (default: sqlite for one gateway, postgres for more)
-  --sequential      one client, one payment at a time (latency)
-  --json            print one JSON object on stdout, nothing else (pnpm bench prints turbo's
-                    build summary first: for clean JSON, node bench/dist/main.js --json)
-  --profile         CPU-profile every process (services, load generator) over the window:
-                    prints where each spends its time and keeps the .cpuprofile files (open
-                    them in Chrome DevTools) in bench/profiles/<date>/. Costs a few % of CPU
-  --floor           the transport floor instead of the cluster: one server process answers
-                    grpc.health.v1 Check through Strife's gRPC plumbing (mTLS, peer-role
-                    check, call logging, error table) with nothing behind it, called like Pay
-                    (--concurrency, --channels, --sequential, --duration, --warmup, --json).
-                    Prints calls/s, latency and the CPU each end spends per call: what a Pay
-                    costs before the gateway does any work
-  --help            this text
-
+const EXIT_CODES = `
 Exit code: 0 when the final check passes (--floor: when no call failed), 1 when it does not,
 2 for a bad command line.
 `;
 
-type NumberKey =
-  'accounts' | 'concurrency' | 'channels' | 'durationS' | 'warmupS' | 'sameBank' | 'gateways';
-
-interface NumberFlag {
-  readonly key: NumberKey;
+/** A number flag's limits. */
+interface Limits {
   readonly integer: boolean;
   readonly min: number;
   readonly max: number;
 }
 
-const NUMBER_FLAGS: Readonly<Record<string, NumberFlag>> = {
-  '--accounts': { key: 'accounts', integer: true, min: 2, max: 100_000 },
-  '--concurrency': { key: 'concurrency', integer: true, min: 1, max: 10_000 },
-  '--channels': { key: 'channels', integer: true, min: 1, max: 256 },
-  '--duration': { key: 'durationS', integer: false, min: 0.1, max: 86_400 },
-  '--warmup': { key: 'warmupS', integer: false, min: 0, max: 3_600 },
-  '--same-bank': { key: 'sameBank', integer: false, min: 0, max: 1 },
-  '--gateways': { key: 'gateways', integer: true, min: 1, max: 8 },
-};
+/** Parses a number flag's value, refusing what is not a number or out of `limits`. */
+function numberIn(name: string, limits: Limits): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
+      throw new InvalidArgumentError(`${name}: "${text.slice(0, 20)}" is not a number`);
+    }
+    if (limits.integer && !Number.isInteger(value)) {
+      throw new InvalidArgumentError(`${name}: "${text}" is not a whole number`);
+    }
+    if (value < limits.min || value > limits.max) {
+      throw new InvalidArgumentError(`${name}: must be between ${limits.min} and ${limits.max}`);
+    }
+    return value;
+  };
+}
 
-const DATABASES: readonly GatewayDatabaseKind[] = ['sqlite', 'postgres'];
+/** The command line, as commander parses it; `--help` prints its help. */
+function command(): Command {
+  const number = (flags: string, what: string, name: string, limits: Limits, fallback: number) =>
+    new Option(flags, what).argParser(numberIn(name, limits)).default(fallback);
+  return new Command('pnpm bench')
+    .usage('[options]    (or: node bench/dist/main.js [options])')
+    .description(DESCRIPTION)
+    .helpOption(false)
+    .addOption(
+      number(
+        '--accounts <n>',
+        'seeded accounts across ICICI and SBI, one user each',
+        '--accounts',
+        { integer: true, min: 2, max: 100_000 },
+        DEFAULTS.accounts,
+      ),
+    )
+    .addOption(
+      number(
+        '--concurrency <c>',
+        'logged-in clients, one payment in flight each',
+        '--concurrency',
+        { integer: true, min: 1, max: 10_000 },
+        DEFAULTS.concurrency,
+      ),
+    )
+    .addOption(
+      number(
+        '--channels <k>',
+        'gRPC connections to the gateways the clients share',
+        '--channels',
+        { integer: true, min: 1, max: 256 },
+        DEFAULTS.channels,
+      ),
+    )
+    .addOption(
+      number(
+        '--duration <s>',
+        'measured seconds',
+        '--duration',
+        { integer: false, min: 0.1, max: 86_400 },
+        DEFAULTS.durationS,
+      ),
+    )
+    .addOption(
+      number(
+        '--warmup <s>',
+        'seconds of load before measuring, not counted',
+        '--warmup',
+        { integer: false, min: 0, max: 3_600 },
+        DEFAULTS.warmupS,
+      ),
+    )
+    .addOption(
+      number(
+        '--same-bank <f>',
+        "share 0..1 of payments to the payer's own bank",
+        '--same-bank',
+        { integer: false, min: 0, max: 1 },
+        DEFAULTS.sameBank,
+      ),
+    )
+    .addOption(
+      number(
+        '--gateways <n>',
+        'gateway instances, balanced round-robin by the clients',
+        '--gateways',
+        { integer: true, min: 1, max: 8 },
+        DEFAULTS.gateways,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--database <kind>',
+        "the gateways' state: sqlite (one instance only) or postgres, a private PostgreSQL server started for the run, its CPU measured with the rest (default: sqlite for one gateway, postgres for more)",
+      ).choices(['sqlite', 'postgres']),
+    )
+    .option('--sequential', 'one client, one payment at a time (latency)')
+    .option(
+      '--json',
+      "print one JSON object on stdout, nothing else (pnpm bench prints turbo's build summary first: for clean JSON, node bench/dist/main.js --json)",
+    )
+    .option(
+      '--profile',
+      'CPU-profile every process (services, load generator) over the window: prints where each spends its time and keeps the .cpuprofile files (open them in Chrome DevTools) in bench/profiles/<date>/; costs a few % of CPU',
+    )
+    .option(
+      '--floor',
+      "the transport floor instead of the cluster: one server process answers grpc.health.v1 Check through Strife's gRPC plumbing (mTLS, peer-role check, call logging, error table) with nothing behind it, called like Pay (--concurrency, --channels, --sequential, --duration, --warmup, --json); prints calls/s, latency and the CPU each end spends per call: what a Pay costs before the gateway does any work",
+    )
+    .option('-h, --help', 'this text')
+    .exitOverride()
+    .allowExcessArguments(false)
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+}
 
-type BooleanKey = 'sequential' | 'json' | 'profile' | 'floor' | 'help';
+/** `pnpm bench --help`. */
+export const USAGE = command().helpInformation() + EXIT_CODES;
 
-const BOOLEAN_FLAGS: Readonly<Record<string, BooleanKey>> = {
-  '--sequential': 'sequential',
-  '--json': 'json',
-  '--profile': 'profile',
-  '--floor': 'floor',
-  '--help': 'help',
-  '-h': 'help',
-};
+interface Parsed {
+  accounts: number;
+  concurrency: number;
+  channels: number;
+  duration: number;
+  warmup: number;
+  sameBank: number;
+  gateways: number;
+  database?: GatewayDatabaseKind;
+  sequential?: true;
+  json?: true;
+  profile?: true;
+  floor?: true;
+  help?: true;
+}
 
 /**
  * Parses `argv` (without node and the script). Flags take `--flag value` or `--flag=value`.
@@ -125,71 +205,48 @@ const BOOLEAN_FLAGS: Readonly<Record<string, BooleanKey>> = {
  * @throws UsageError naming the flag for anything unknown, missing or out of range.
  */
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const numbers: Record<NumberKey, number> = { ...DEFAULTS };
-  const flags = { sequential: false, json: false, profile: false, floor: false, help: false };
-  const given = new Set<string>();
-  let database: GatewayDatabaseKind | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (name === '--database') {
-      const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (text === undefined || text === '') throw new UsageError(`${name} needs a value`);
-      database = DATABASES.find((d) => d === text);
-      if (database === undefined) {
-        throw new UsageError(`--database: "${text.slice(0, 20)}" is not sqlite or postgres`);
-      }
-      given.add(name);
-      continue;
-    }
-    const bool = BOOLEAN_FLAGS[name];
-    if (bool !== undefined) {
-      if (eq > 0) throw new UsageError(`${name} takes no value`);
-      flags[bool] = true;
-      given.add(name);
-      continue;
-    }
-    const flag = NUMBER_FLAGS[name];
-    if (flag === undefined) throw new UsageError(`unknown option ${arg}`);
-    const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (text === undefined || text === '') throw new UsageError(`${name} needs a value`);
-    numbers[flag.key] = parseNumber(name, text, flag);
-    given.add(name);
+  const program = command();
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    throw new UsageError(err.message.replace(/^error: /, ''));
   }
-  const notForFloor = ['--accounts', '--same-bank', '--profile', '--gateways', '--database'].filter(
-    (f) => given.has(f),
-  );
-  if (flags.floor && notForFloor.length > 0) {
+  const o = program.opts<Parsed>();
+  const given = (name: string): boolean => program.getOptionValueSource(name) === 'cli';
+  const notForFloor = [
+    ['accounts', '--accounts'],
+    ['sameBank', '--same-bank'],
+    ['profile', '--profile'],
+    ['gateways', '--gateways'],
+    ['database', '--database'],
+  ]
+    .filter(([key]) => given(key ?? ''))
+    .map(([, flag]) => flag);
+  if (o.floor && notForFloor.length > 0) {
     const verb = notForFloor.length === 1 ? 'does' : 'do';
     throw new UsageError(`--floor calls no cluster: ${notForFloor.join(', ')} ${verb} not apply`);
   }
-  if (numbers.sameBank > 0 && numbers.accounts < 4) {
+  if (o.sameBank > 0 && o.accounts < 4) {
     throw new UsageError('--same-bank needs --accounts 4 or more (two per bank)');
   }
-  if (database === 'sqlite' && numbers.gateways > 1) {
+  if (o.database === 'sqlite' && o.gateways > 1) {
     throw new UsageError('--database sqlite serves one gateway; several need --database postgres');
   }
-  const sequential = flags.sequential;
+  const sequential = o.sequential === true;
   return {
-    ...numbers,
-    database: database ?? (numbers.gateways > 1 ? 'postgres' : 'sqlite'),
-    concurrency: sequential ? 1 : numbers.concurrency,
-    channels: sequential ? 1 : Math.min(numbers.channels, numbers.concurrency),
-    ...flags,
+    accounts: o.accounts,
+    concurrency: sequential ? 1 : o.concurrency,
+    channels: sequential ? 1 : Math.min(o.channels, o.concurrency),
+    durationS: o.duration,
+    warmupS: o.warmup,
+    sameBank: o.sameBank,
+    gateways: o.gateways,
+    database: o.database ?? (o.gateways > 1 ? 'postgres' : 'sqlite'),
+    sequential,
+    json: o.json === true,
+    profile: o.profile === true,
+    floor: o.floor === true,
+    help: o.help === true,
   };
-}
-
-function parseNumber(name: string, text: string, flag: NumberFlag): number {
-  const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
-    throw new UsageError(`${name}: "${text}" is not a number`);
-  }
-  if (flag.integer && !Number.isInteger(value)) {
-    throw new UsageError(`${name}: "${text}" is not a whole number`);
-  }
-  if (value < flag.min || value > flag.max) {
-    throw new UsageError(`${name}: must be between ${flag.min} and ${flag.max}`);
-  }
-  return value;
 }

@@ -1,4 +1,4 @@
-import { DEFAULTS, parseOptions, UsageError } from '../src/options';
+import { DEFAULTS, parseOptions, USAGE, UsageError } from '../src/options';
 
 describe('parseOptions', () => {
   it('has the documented defaults', () => {
@@ -36,10 +36,19 @@ describe('parseOptions', () => {
     expect(parseOptions(['--gateways', '1'])).toMatchObject({ database: 'sqlite' });
   });
 
+  it('prints every option in its help, and reads -h and --help', () => {
+    expect(parseOptions(['--help'])).toMatchObject({ help: true });
+    expect(parseOptions(['-h'])).toMatchObject({ help: true });
+    for (const flag of ['--accounts', '--gateways <n>', '--database <kind>', '--floor', '--json']) {
+      expect(USAGE).toContain(flag);
+    }
+    expect(USAGE).toContain('Exit code:');
+  });
+
   it.each([
-    [['--bogus'], 'unknown option --bogus'],
+    [['--bogus'], "unknown option '--bogus'"],
     [['--gateways', '2', '--database', 'sqlite'], 'several need --database postgres'],
-    [['--database', 'mysql'], '--database: "mysql" is not sqlite or postgres'],
+    [['--database', 'mysql'], "'mysql' is invalid. Allowed choices are sqlite, postgres"],
     [['--floor', '--gateways', '2'], '--floor calls no cluster: --gateways does not apply'],
     [['--gateways', '0'], '--gateways: must be between 1 and 8'],
     [['--floor', '--profile'], '--floor calls no cluster: --profile does not apply'],
@@ -47,7 +56,7 @@ describe('parseOptions', () => {
       ['--accounts', '10', '--floor', '--same-bank', '0.5'],
       '--floor calls no cluster: --accounts, --same-bank do not apply',
     ],
-    [['--duration'], '--duration needs a value'],
+    [['--duration'], "option '--duration <s>' argument missing"],
     [['--accounts', '1'], '--accounts: must be between 2 and 100000'],
     [['--concurrency', '2.5'], '--concurrency: "2.5" is not a whole number'],
     [['--same-bank', '-1'], '--same-bank: "-1" is not a number'],
