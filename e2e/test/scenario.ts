@@ -22,7 +22,11 @@ export interface Scenario {
 
 const CLIENTS = 12;
 const BANKS = ['ICICI', 'SBI'] as const;
-/** A gateway instance must have been up this long before its UNAVAILABLE counts against it. */
+/**
+ * A gateway instance (and txid, which every instance needs for a new payment) must have been up
+ * this long before an UNAVAILABLE counts against it: a channel redials within its reconnect
+ * backoff (at most 2 s).
+ */
 const SETTLED_MS = 3000;
 
 const FAILPOINTS = {
@@ -90,7 +94,7 @@ export class BankTest {
     const services = ['txid', ...BANKS, ...s.gatewayNames];
     const supervisor = (this.supervisor = new Supervisor(s, services));
     const excusable = (since: number): boolean =>
-      !supervisor.upThroughout('txid', since, Date.now()) ||
+      !supervisor.upThroughout('txid', since - SETTLED_MS, Date.now()) ||
       !s.gatewayNames.some((g) => supervisor.upThroughout(g, since - SETTLED_MS, Date.now()));
 
     const seen = newObservations();
