@@ -25,7 +25,7 @@ function writeCluster(path: string, gw2Address: string): void {
       instances: [
         { name: 'gw1', address: '127.0.0.1:50052' },
         { name: 'gw2', address: gw2Address },
-        { name: 'gw3', address: 'gw3.strife.test:50052' },
+        { name: 'gw3', address: '10.0.0.3:50052' },
       ],
       database: 'postgres://strife@127.0.0.1/strife',
     },
@@ -72,7 +72,7 @@ describe('certificates for several gateway instances', () => {
       'DNS:localhost, IP Address:127.0.0.1, IP Address:10.0.0.2, URI:spiffe://strife/gateway/gw2',
     );
     expect(certificate(certsDir, 'gateway-gw3').subjectAltName).toBe(
-      'DNS:localhost, DNS:gw3.strife.test, IP Address:127.0.0.1, URI:spiffe://strife/gateway/gw3',
+      'DNS:localhost, IP Address:127.0.0.1, IP Address:10.0.0.3, URI:spiffe://strife/gateway/gw3',
     );
     expect(certificate(certsDir, 'bank-SBI').subjectAltName).toBe(
       'DNS:localhost, DNS:sbi.strife.test, IP Address:127.0.0.1, URI:spiffe://strife/bank/SBI',
