@@ -157,5 +157,7 @@ async function execute(p: Plan): Promise<void> {
 describe('random fault schedules', () => {
   it('end with every participant agreeing with the logged decision, every txid DONE', async () => {
     await fc.assert(fc.asyncProperty(plan, execute), { numRuns: 150 });
-  });
+    // 150 schedules take about 10 s on a quiet machine; a busy CI machine may take several times
+    // that, and the test measures correctness, not speed.
+  }, 180_000);
 });
