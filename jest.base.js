@@ -4,5 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  testTimeout: 30000,
+  // Many suites start real processes (a cluster, the CLI, PostgreSQL) and run several test files
+  // at once on two cores: a test that takes 10 s alone can take 40 s there.
+  testTimeout: 90000,
 };
