@@ -266,8 +266,8 @@ function checkResult(op: LegOperation, result: LegOperationResult | undefined): 
 /** The gateway's txids for the admitted caller, any txid for the others. */
 function txidsFor(world: FuzzWorld, admitted: boolean): TxidFields {
   if (admitted) return gatewayTxids(world);
-  const any = anyTxid(world);
-  return { prepare: any, commit: any, abort: any };
+  const txid = anyTxid(world);
+  return { prepare: txid, commit: txid, abort: txid };
 }
 
 /** Every RPC of every Strife service. Health is on every server and listed per server kind. */

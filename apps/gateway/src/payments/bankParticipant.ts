@@ -10,7 +10,7 @@ import { type Client, Status } from 'nice-grpc';
 import { LegBatcher } from './legBatcher';
 
 type BankClient = Client<typeof BankServiceDefinition, { deadline?: Date | number }>;
-type Answerable = 'prepareDebit' | 'prepareCredit' | 'prepareTransfer' | 'commit' | 'abort';
+export type Answerable = 'prepareDebit' | 'prepareCredit' | 'prepareTransfer' | 'commit' | 'abort';
 
 /**
  * The answer of one operation, or the error its own RPC would have meant, as a domain error: a
@@ -18,7 +18,7 @@ type Answerable = 'prepareDebit' | 'prepareCredit' | 'prepareTransfer' | 'commit
  * state) is `LegRefused`, which the coordinator keeps re-sending slowly and reports; anything
  * else is a failure to answer, retried.
  */
-function answerOf<K extends Answerable>(
+export function answerOf<K extends Answerable>(
   bank: string,
   result: LegOperationResult,
   kind: K,

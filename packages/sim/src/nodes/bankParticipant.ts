@@ -1,43 +1,14 @@
 import type { Leg, Participant } from '@strife/coordinator';
-import { DependencyUnavailable, Internal, LegRefused } from '@strife/domain';
-import {
-  LegOperation,
-  type LegOperationResult,
-  legKindToWire,
-  voteFromWire,
-} from '@strife/protocol';
+import { Internal } from '@strife/domain';
+import { LegOperation, legKindToWire, voteFromWire } from '@strife/protocol';
 
-/** The fields of an operation one sets; the others take their defaults (ts-proto's `fromPartial`). */
-type Fields = Parameters<typeof LegOperation.fromPartial>[0];
+// The real adapter's reading of an answer: a refusal is `LegRefused`, anything else retried.
+import { answerOf } from 'gateway/dist/payments/bankParticipant';
 import type { Incarnation } from '../engine/incarnation';
 import type { Rpc } from '../net/rpc';
 
-/** gRPC's FAILED_PRECONDITION: the bank refuses a Commit/Abort (leg unknown or in the other state). */
-const FAILED_PRECONDITION = 9;
-
-type Answerable = 'prepareDebit' | 'prepareCredit' | 'prepareTransfer' | 'commit' | 'abort';
-
-/**
- * One operation's answer, or the error its own RPC would have meant, exactly as
- * `apps/gateway/src/payments/bankParticipant.ts` reads it: a refusal is `LegRefused` (the
- * coordinator re-sends it slowly and reports it), anything else a failure to answer, retried.
- */
-function answerOf<K extends Answerable>(
-  bank: string,
-  result: LegOperationResult,
-  kind: K,
-): NonNullable<LegOperationResult[K]> {
-  if (result.error) {
-    const { code, message } = result.error;
-    if (code === FAILED_PRECONDITION) throw new LegRefused(bank, message);
-    throw new DependencyUnavailable(`bank ${bank} failed the ${kind}: ${code}: ${message}`);
-  }
-  const answer = result[kind];
-  if (answer === undefined) {
-    throw new Internal(`bank ${bank} answered a ${kind} with something else`);
-  }
-  return answer;
-}
+/** The fields of an operation one sets; the others take their defaults (ts-proto's `fromPartial`). */
+type Fields = Parameters<typeof LegOperation.fromPartial>[0];
 
 /**
  * A bank as the coordinator of one gateway life sees it: each Prepare, Commit and Abort is one
