@@ -1,5 +1,10 @@
 import type { Leg } from '@strife/coordinator';
-import { DEFAULT_THROTTLE, bucketsFor } from '../src/auth/loginThrottle';
+import {
+  CHECK_FORGOTTEN_MS,
+  CHECKS_IN_FLIGHT_RETRY_MS,
+  DEFAULT_THROTTLE,
+  bucketsFor,
+} from '../src/auth/loginThrottle';
 import type { PaymentClaim } from '../src/payments/paymentStore';
 import type { GatewayStore } from '../src/store/gatewayStore';
 import { BACKENDS, type OpenInstance } from './storeBackends';
@@ -164,28 +169,55 @@ describe.each(BACKENDS)('gateway store on $name', (backend) => {
     const policy = { ...DEFAULT_THROTTLE, perUserAndAddress: 3 };
     const buckets = bucketsFor('alice', '10.0.0.1', policy);
 
-    it('admits the limit per window, takes back a released attempt, and opens a new window', async () => {
+    const keys = buckets.map((b) => b.key);
+
+    it('admits the limit of checks in flight; a right password frees its check, a wrong one stays a failure', async () => {
       const now = 1_000_000;
       for (let i = 0; i < 3; i++) {
         expect(await store.throttle.reserve(buckets, now, policy.windowMs)).toEqual({ ok: true });
       }
       expect(await store.throttle.reserve(buckets, now + 1, policy.windowMs)).toEqual({
         ok: false,
-        retryAfterMs: policy.windowMs - 1,
+        retryAfterMs: CHECKS_IN_FLIGHT_RETRY_MS,
       });
-      await store.throttle.release(
-        buckets.map((b) => b.key),
-        now + 2,
-        policy.windowMs,
-      );
-      expect(await store.throttle.reserve(buckets, now + 3, policy.windowMs)).toEqual({ ok: true });
+      await store.throttle.settle(keys, false, now + 2, policy.windowMs);
+      await store.throttle.settle(keys, true, now + 3, policy.windowMs);
+      await store.throttle.settle(keys, true, now + 4, policy.windowMs);
+      expect(await store.throttle.reserve(buckets, now + 5, policy.windowMs)).toEqual({ ok: true });
+      await store.throttle.settle(keys, true, now + 6, policy.windowMs);
+      // Three failures fill the window, from the first one's time.
+      expect(await store.throttle.reserve(buckets, now + 7, policy.windowMs)).toEqual({
+        ok: false,
+        retryAfterMs: policy.windowMs - 4,
+      });
       expect(
-        await store.throttle.reserve(buckets, now + policy.windowMs + 1, policy.windowMs),
+        await store.throttle.reserve(buckets, now + 3 + policy.windowMs, policy.windowMs),
       ).toEqual({
         ok: true,
       });
-      expect(await store.throttle.prune(now + policy.windowMs + 1)).toBe(0);
+      await store.throttle.settle(keys, true, now + 4 + policy.windowMs, policy.windowMs);
+      expect(await store.throttle.prune(now + policy.windowMs)).toBe(0);
       expect(await store.throttle.prune(now + 3 * policy.windowMs)).toBe(3);
+    });
+
+    it('forgets the checks a crashed run left once the instance runs again, or after a while', async () => {
+      const now = 2_000_000;
+      for (let i = 0; i < 3; i++) await store.throttle.reserve(buckets, now, policy.windowMs);
+      expect(await store.throttle.reserve(buckets, now, policy.windowMs)).toMatchObject({
+        ok: false,
+      });
+      await store.close();
+      store = await open();
+      expect(await store.throttle.reserve(buckets, now + 1, policy.windowMs)).toEqual({ ok: true });
+      await store.throttle.settle(keys, true, now + 2, policy.windowMs);
+      for (let i = 0; i < 2; i++) await store.throttle.reserve(buckets, now + 3, policy.windowMs);
+      // One failure and two checks in flight: full until the checks are forgotten.
+      expect(
+        await store.throttle.reserve(buckets, now + 2 + CHECK_FORGOTTEN_MS, policy.windowMs),
+      ).toMatchObject({ ok: false });
+      expect(
+        await store.throttle.reserve(buckets, now + 3 + CHECK_FORGOTTEN_MS, policy.windowMs),
+      ).toEqual({ ok: true });
     });
 
     it('never lets more than the limit through, however many attempts arrive at once', async () => {

@@ -123,7 +123,7 @@ export class AuthService {
   /**
    * Checks a password, throttled: the attempt is counted (per username and `address`, per
    * address, per username) before the password is checked, so a burst of guesses gets at most
-   * the limit checked; a right password takes its attempt back.
+   * the limit checked; a wrong password stays counted as a failure, a right one does not.
    * @throws InvalidCredentials (unknown user, wrong password, or a name or password that can
    *   never be valid, which is refused without counting or hashing); TooManyAttempts.
    */
@@ -137,12 +137,21 @@ export class AuthService {
     }
     const now = this.now();
     const policy = this.options.throttlePolicy ?? DEFAULT_THROTTLE;
-    const attempt = await reserveAttempt(this.options.throttle, username, address, now, policy);
-    const user = await this.options.users.find(username);
-    const active = user?.state === 'ACTIVE' ? user : undefined;
-    const ok = await verifyPassword(password, active?.passwordHash ?? (await DECOY_HASH));
+    const { throttle } = this.options;
+    const attempt = await reserveAttempt(throttle, username, address, now, policy);
+    let active: User | undefined;
+    let ok: boolean;
+    try {
+      const user = await this.options.users.find(username);
+      active = user?.state === 'ACTIVE' ? user : undefined;
+      ok = await verifyPassword(password, active?.passwordHash ?? (await DECOY_HASH));
+    } catch (err) {
+      // Not an answer about the password: the check no longer counts, as after a crash.
+      await throttle.settle(attempt, false, this.now(), policy.windowMs).catch(() => undefined);
+      throw err;
+    }
+    await throttle.settle(attempt, !active || !ok, this.now(), policy.windowMs);
     if (!active || !ok) throw new InvalidCredentials();
-    await this.options.throttle.release(attempt, now, policy.windowMs);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + this.options.sessionTtlMs;
     await this.options.sessions.create(tokenHash(token), active.username, now, expiresAt);

@@ -43,7 +43,7 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
     backend: 'postgres',
     users: new PgUserStore(pool),
     sessions: new PgSessionStore(pool),
-    throttle: new PgLoginThrottle(pool),
+    throttle: new PgLoginThrottle(pool, options.owner),
     payments: new PgPaymentStore(pool, commits, options.owner),
     decisions: new PgDecisionLog(pool, commits, options.owner, options.describe),
     ops: new PgOpsView(pool),

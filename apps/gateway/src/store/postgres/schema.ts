@@ -99,4 +99,18 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'login checks in flight per instance; login_buckets.attempts counts failures only',
+    sql: `
+      CREATE TABLE login_checks (
+        bucket      text NOT NULL,
+        instance    text NOT NULL,
+        incarnation text NOT NULL,
+        checking    integer NOT NULL CHECK (checking >= 0),
+        since       bigint NOT NULL,
+        PRIMARY KEY (bucket, instance)
+      );
+    `,
+  },
 ];

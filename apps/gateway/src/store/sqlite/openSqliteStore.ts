@@ -99,7 +99,7 @@ export async function attachSqliteStore(
     backend: 'sqlite',
     users: new SqliteUserStore(db),
     sessions: new SqliteSessionStore(db),
-    throttle: new SqliteLoginThrottle(db),
+    throttle: new SqliteLoginThrottle(db, options.owner),
     payments,
     decisions,
     ops: new SqliteOpsView(db),

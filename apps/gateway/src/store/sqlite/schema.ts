@@ -123,6 +123,22 @@ const PAYMENTS_AS_KEYS = `
 `;
 
 /**
+ * Login attempts being checked, per instance: an instance that restarts (a new incarnation under
+ * the same name) no longer counts the checks its previous run never finished. From this step on
+ * `login_buckets.attempts` counts failed attempts only.
+ */
+const LOGIN_CHECKS = `
+  CREATE TABLE login_checks (
+    bucket      TEXT NOT NULL,
+    instance    TEXT NOT NULL,
+    incarnation TEXT NOT NULL,
+    checking    INTEGER NOT NULL CHECK (checking >= 0),
+    since       INTEGER NOT NULL,
+    PRIMARY KEY (bucket, instance)
+  ) WITHOUT ROWID;
+`;
+
+/**
  * `gateway.db`'s schema, one step per release: append, never edit a released step. The decision
  * log's own steps (`@strife/coordinator/sqlite`) are part of this list, in their order.
  */
@@ -130,6 +146,7 @@ export const GATEWAY_MIGRATIONS: readonly Migration[] = [
   `${DECISION_LOG_MIGRATIONS[0] ?? ''}\n${RELEASED_LAYOUT}`,
   DECISION_LOG_MIGRATIONS[1] ?? '',
   PAYMENTS_AS_KEYS,
+  LOGIN_CHECKS,
 ];
 
 /** How many steps the layout of the release before versioning had: older files are merged after it. */
