@@ -175,6 +175,72 @@ describe('three gateway instances sharing one database', () => {
     },
     60_000,
   );
+
+  it('lets a survivor finish the payment of an instance paused past its lease; the paused one then gives the same answer', async () => {
+    await system.kill('gateway-gw1');
+    // gw1 waits 5 s after the votes: long enough to be caught there and paused.
+    await system.startGateway('gateway.after-votes:delay=5000', 'gateway-gw1');
+    await system.until(
+      () =>
+        on('gw1')
+          .login({ username: 'bob', password: 'bob-pass-1' })
+          .then(
+            () => true,
+            () => false,
+          ),
+      'the new gw1 to be reachable',
+    );
+    const bob = await system.login('bob');
+    const request = { idempotencyKey: 'paused', to: 'ICICI:1002', amount: 400n, from: '' };
+    const before = (await system.books('ICICI:1002')).balance;
+    const first = on('gw1')
+      .pay(request, { ...bob, deadline: new Date(Date.now() + 60_000) })
+      .then(
+        (answer) => ({ answer }),
+        (error: unknown) => ({ error }),
+      );
+    let txid = 0n;
+    await system.until(async () => {
+      txid = await on('gw2')
+        .getPayment({ idempotencyKey: 'paused' }, bob)
+        .then(
+          ({ payment }) => payment?.txid ?? 0n,
+          () => 0n,
+        );
+      return (
+        txid > 0n &&
+        (await legStateAt(system, 'ICICI', txid, Leg.LEG_CREDIT)) === LegState.LEG_STATE_PREPARED
+      );
+    }, 'gw1 to have the votes');
+    const { pid } = system.process('gateway-gw1');
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await system.until(
+        async () =>
+          (await on('gw2').getPayment({ idempotencyKey: 'paused' }, bob)).payment?.status ===
+            PaymentStatus.PAYMENT_STATUS_COMMITTED &&
+          (await legStateAt(system, 'ICICI', txid, Leg.LEG_CREDIT)) ===
+            LegState.LEG_STATE_COMMITTED,
+        'a survivor to finish the paused payment',
+        10_000,
+      );
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const survivor = await on('gw3').pay(request, bob);
+    expect(survivor.payment).toMatchObject({
+      status: PaymentStatus.PAYMENT_STATUS_COMMITTED,
+      txid,
+    });
+    // The paused instance wakes with a lease it lost and its own COMMIT to write: it finds the
+    // decision on record and answers that.
+    await expect(first).resolves.toEqual({ answer: survivor });
+    await expect(on('gw1').pay(request, bob)).resolves.toEqual(survivor);
+    await expect(system.books('ICICI:1002')).resolves.toEqual({ balance: before + 400n, held: 0n });
+    await expect(system.total()).resolves.toBe(SEED_TOTAL);
+    await system.kill('gateway-gw1');
+    await system.startGateway(undefined, 'gateway-gw1');
+  }, 60_000);
 });
 
 async function legStateAt(

@@ -42,8 +42,9 @@ export interface Failpoints {
   /** Runs the failpoint `name` if armed; resolves at once (synchronously a no-op) otherwise. */
   hit(name: string): Promise<void>;
   /**
-   * For synchronous steps (a database commit): throws `InjectedFault` (carrying `as`) if `name`
-   * is armed with `error` and this hit is one it fires on; otherwise does nothing.
+   * For synchronous steps (a database commit), on a hit it fires on: throws `InjectedFault`
+   * (carrying `as`) if `name` is armed with `error`, kills the process on the spot if with
+   * `exit` (the step never happens); otherwise does nothing.
    */
   fail(name: string, as?: { readonly code: string; readonly severity?: string }): void;
 }
@@ -92,8 +93,11 @@ export function parseFailpoints(spec: string | undefined): Failpoints {
   };
   return {
     fail(name, as) {
-      if (armed.get(name)?.action.kind !== 'error') return;
-      if (firing(name) !== undefined) throw new InjectedFault(name, as);
+      const kind = armed.get(name)?.action.kind;
+      if (kind !== 'error' && kind !== 'exit') return;
+      if (firing(name) === undefined) return;
+      if (kind === 'exit') process.kill(process.pid, 'SIGKILL');
+      throw new InjectedFault(name, as);
     },
     hit(name) {
       const action = firing(name);
