@@ -29,14 +29,16 @@ const BANKS = ['ICICI', 'SBI'] as const;
  */
 const SETTLED_MS = 3000;
 
+/** Fired with `exit@N`; a store's commit failpoint dies just before the N-th batch is written. */
 const FAILPOINTS = {
   gateway: [
     'gateway.after-initiated',
     'gateway.after-votes',
     'gateway.after-decision',
     'gateway.after-ack',
+    'gateway.store-write',
   ],
-  bank: ['bank.after-prepare-log', 'bank.after-commit', 'bank.after-abort'],
+  bank: ['bank.after-prepare-log', 'bank.after-commit', 'bank.after-abort', 'bank.store-write'],
 } as const;
 
 function seedData(): {
