@@ -1,3 +1,4 @@
+import { createTestDatabase } from '@strife/postgres/testing';
 import { Leg, LegState, type PayResponse, PaymentStatus } from '@strife/protocol';
 import { SEED_TOTAL, TestSystem } from '@strife/testkit';
 import { Status } from 'nice-grpc';
@@ -44,6 +45,28 @@ describe('storage failures', () => {
         .catch(() => undefined);
     }
     expect(answer?.payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_COMMITTED);
+    await s.until(async () => (await s.books('SBI:2001')).balance === 80_400n, 'the credit');
+    await expect(s.total()).resolves.toBe(SEED_TOTAL);
+  });
+
+  it('at a gateway on PostgreSQL: health follows the writes, not reachability', async () => {
+    const s = (system = await TestSystem.start({ database: await createTestDatabase('disk') }));
+    const alice = await s.login('alice');
+    await s.kill('gateway');
+    await s.startGateway('gateway.store-write:error@1-3');
+    const request = { idempotencyKey: 'pg-disk', to: 'SBI:2001', amount: 400n, from: '' };
+    await expect(s.gateway().pay(request, await s.login('alice'))).rejects.toMatchObject({
+      code: Status.UNAVAILABLE,
+    });
+    await expect(
+      s.gateway().getPayment({ idempotencyKey: 'pg-disk' }, alice),
+    ).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    // The database answers SELECT 1 throughout; the failed batch makes the next ping a probe
+    // write, which fails too (hit 2), then one succeeds.
+    await s.until(async () => (await s.health('gateway')) === 'NOT_SERVING', 'NOT_SERVING');
+    await s.until(async () => (await s.health('gateway')) === 'SERVING', 'a probe write succeeds');
+    const { payment } = await s.gateway().pay(request, alice);
+    expect(payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_COMMITTED);
     await s.until(async () => (await s.books('SBI:2001')).balance === 80_400n, 'the credit');
     await expect(s.total()).resolves.toBe(SEED_TOTAL);
   });

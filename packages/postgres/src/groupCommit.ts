@@ -27,7 +27,21 @@ export interface PgGroupCommitOptions {
   readonly beforeCommit?: () => void;
   /** Told each committed batch's size and how long its transaction took (metrics). */
   readonly onCommit?: (writes: number, seconds: number) => void;
+  /** Told each batch whose transaction failed (before any write of it was retried alone). */
+  readonly onFailure?: (error: unknown) => void;
 }
+
+/**
+ * A write with no rows: its transaction takes a transaction id, so COMMIT writes and flushes a
+ * commit record to the WAL, as any write does.
+ */
+const PROBE: BatchWriter<undefined, undefined> = {
+  name: 'probe',
+  async run(client, inputs) {
+    await client.query('SELECT pg_current_xact_id()');
+    return inputs.map(() => undefined);
+  },
+};
 
 /**
  * Group commit for PostgreSQL. The server groups the WAL flushes of concurrent commits from
@@ -53,6 +67,7 @@ export class PgGroupCommit {
   private readonly maxInFlight: number;
   private readonly beforeCommit: (() => void) | undefined;
   private readonly onCommit: ((writes: number, seconds: number) => void) | undefined;
+  private readonly onFailure: ((error: unknown) => void) | undefined;
   private queue: Pending[] = [];
   /** The queue should go as soon as a connection slot is free (its turn ended, or `laterMs`). */
   private due = false;
@@ -70,6 +85,7 @@ export class PgGroupCommit {
     this.maxInFlight = options.maxInFlight ?? 4;
     this.beforeCommit = options.beforeCommit;
     this.onCommit = options.onCommit;
+    this.onFailure = options.onFailure;
     for (const [name, value] of [
       ['maxBatch', this.maxBatch],
       ['maxInFlight', this.maxInFlight],
@@ -113,6 +129,14 @@ export class PgGroupCommit {
       this.pump();
     }, this.laterMs);
     return written;
+  }
+
+  /**
+   * Resolves once a write commits (in the next batch): whether the database takes writes again
+   * after a failed batch. Rejects as that batch's writes would.
+   */
+  async probe(): Promise<void> {
+    await this.write(PROBE, undefined);
   }
 
   /** Commits everything queued now and resolves once no batch is queued or in flight. */
@@ -170,6 +194,7 @@ export class PgGroupCommit {
       const failure = isDatabaseUnavailable(error)
         ? DatabaseUnavailable.from(error, 'not-committed')
         : error;
+      this.onFailure?.(failure);
       for (const pending of batch) pending.reject(failure);
       return;
     }
@@ -200,6 +225,7 @@ export class PgGroupCommit {
       });
       return undefined;
     }
+    this.onFailure?.(attempt.error);
     if (attempt.kind === 'unavailable') {
       for (const pending of batch) pending.reject(attempt.error);
       return attempt.error;

@@ -149,6 +149,23 @@ describe('PgGroupCommit', () => {
     expect(rows).toEqual([{ body: 'kept' }]);
   });
 
+  it('tells onFailure of a failed batch; a probe commits once the database takes writes again', async () => {
+    let failing = 2;
+    const failures: unknown[] = [];
+    const commits = new PgGroupCommit(pool, {
+      beforeCommit: () => {
+        if (failing-- > 0) throw Object.assign(new Error('disk full'), { code: '53100' });
+      },
+      onFailure: (error) => failures.push(error),
+    });
+    await expect(commits.write(items, item(1))).rejects.toMatchObject({ code: '53100' });
+    expect(failures).toEqual([expect.objectContaining({ code: '53100' })]);
+    await expect(commits.probe()).rejects.toMatchObject({ code: '53100' });
+    await expect(commits.probe()).resolves.toBeUndefined();
+    expect(failures).toHaveLength(2);
+    expect(await stored()).toEqual([]);
+  });
+
   it('fails a write whose writer swallowed a failed statement, as COMMIT rolls it back', async () => {
     const swallowing: BatchWriter<Item, bigint> = {
       name: 'swallowing',

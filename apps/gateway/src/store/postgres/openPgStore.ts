@@ -32,9 +32,18 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
     onError: options.onPoolError,
   });
   const { injectFault } = options;
+  // Whether the last batch failed (a full disk, an I/O error): `ping` then probes with a write.
+  let writesFail = false;
+  const { onCommit } = options;
   const commits = new PgGroupCommit(pool, {
     maxInFlight: 4,
-    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+    onCommit: (writes, seconds) => {
+      writesFail = false;
+      onCommit?.(writes, seconds);
+    },
+    onFailure: () => {
+      writesFail = true;
+    },
     ...(injectFault
       ? { beforeCommit: () => injectFault({ code: '53100', severity: 'ERROR' }) }
       : {}),
@@ -53,8 +62,10 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
       );
       return applied.map((m) => `database schema: applied ${m.version} (${m.name})`);
     },
+    // Reachable is not enough: while writes fail, health follows a probe write.
     async ping() {
-      await rows(pool, 'SELECT 1');
+      if (writesFail) await guarded(() => commits.probe());
+      else await rows(pool, 'SELECT 1');
     },
     async close() {
       if (pool.ended) return;
