@@ -20,7 +20,8 @@ export type Attempt =
 
 /**
  * Runs `entries` in one transaction on `client`: BEGIN, each writer once with all its inputs
- * (writers in the order of their first entry), COMMIT. Never throws.
+ * (writers in the order of their first entry), COMMIT; or, when every entry is of one
+ * `oneStatement` writer, that one statement alone. Never throws.
  *
  * A COMMIT that fails with a refusal from the server (a deferred constraint, a serialization
  * failure) rolled the transaction back, so it is `failed`. A COMMIT that fails because the
@@ -32,6 +33,10 @@ export async function transact(
   entries: readonly Entry[],
   beforeCommit?: () => void,
 ): Promise<Attempt> {
+  const writer = entries[0]?.writer;
+  if (writer?.oneStatement === true && entries.every((e) => e.writer === writer)) {
+    return statement(client, entries, beforeCommit);
+  }
   let outputs: unknown[];
   try {
     await client.query('BEGIN');
@@ -69,6 +74,39 @@ export async function transact(
   return { kind: 'committed', outputs };
 }
 
+/**
+ * Runs the one statement of a `oneStatement` writer's batch on its own (the server commits it
+ * as it ends). `beforeCommit` runs first, so an injected fault writes nothing. A statement whose
+ * connection was lost may have committed: `unavailable` with outcome `unknown`.
+ */
+async function statement(
+  client: PoolClient,
+  entries: readonly Entry[],
+  beforeCommit: (() => void) | undefined,
+): Promise<Attempt> {
+  try {
+    beforeCommit?.();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) {
+      return { kind: 'unavailable', error: DatabaseUnavailable.from(error, 'not-committed') };
+    }
+    return { kind: 'failed', error };
+  }
+  try {
+    return { kind: 'committed', outputs: await runWriters(client, entries) };
+  } catch (error) {
+    // A refused statement applied nothing; after a lost connection, or outputs that do not fit
+    // a statement the server may have committed, nobody knows.
+    if (isDatabaseUnavailable(error) || error instanceof WrongOutputs) {
+      return { kind: 'unavailable', error: DatabaseUnavailable.from(error, 'unknown') };
+    }
+    return { kind: 'failed', error };
+  }
+}
+
+/** A writer returned other than one output per input. */
+class WrongOutputs extends Error {}
+
 async function runWriters(client: PoolClient, entries: readonly Entry[]): Promise<unknown[]> {
   const groups = new Map<BatchWriter<unknown, unknown>, number[]>();
   entries.forEach((entry, i) => {
@@ -81,7 +119,7 @@ async function runWriters(client: PoolClient, entries: readonly Entry[]): Promis
     const inputs = indexes.map((i) => entries[i]?.input);
     const written = await writer.run(client, inputs);
     if (!Array.isArray(written) || written.length !== inputs.length) {
-      throw new Error(
+      throw new WrongOutputs(
         `BatchWriter ${writer.name} returned ${Array.isArray(written) ? written.length : 'no'} outputs for ${inputs.length} inputs`,
       );
     }

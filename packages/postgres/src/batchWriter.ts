@@ -10,5 +10,11 @@ import type { PoolClient } from 'pg';
 export interface BatchWriter<I, O> {
   /** For error messages and logs. */
   readonly name: string;
+  /**
+   * Whether `run` issues exactly one statement and can fail only in it. A batch of such a
+   * writer's inputs alone then runs that statement without BEGIN and COMMIT around it (one
+   * statement is atomic by itself): one round trip instead of three.
+   */
+  readonly oneStatement?: boolean;
   run(client: PoolClient, inputs: readonly I[]): Promise<readonly O[]>;
 }

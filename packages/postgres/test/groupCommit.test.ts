@@ -8,12 +8,13 @@ interface Item {
   readonly amount: bigint;
 }
 
+let url: string;
 let pool: Pool;
 let other: Pool;
 let runs: string[];
 
 beforeAll(async () => {
-  const url = await createTestDatabase('groupcommit');
+  url = await createTestDatabase('groupcommit');
   pool = testPool(url);
   other = testPool(url);
   await pool.query(`
@@ -147,6 +148,42 @@ describe('PgGroupCommit', () => {
     expect(await stored()).toEqual([1n, 2n, 4n]);
     const { rows } = await other.query<{ body: string }>('SELECT body FROM note');
     expect(rows).toEqual([{ body: 'kept' }]);
+  });
+
+  it('runs a batch of one oneStatement writer as that statement alone, and still isolates a bad input', async () => {
+    // The first word of every query the group commit's connections send.
+    const sent: string[] = [];
+    const logged = testPool(url);
+    logged.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      Object.assign(client, {
+        query: (...args: unknown[]) => {
+          if (typeof args[0] === 'string') sent.push(args[0].trim().split(/\s/)[0] ?? '');
+          return query(...args);
+        },
+      });
+    });
+    const single: BatchWriter<Item, bigint> = { ...items, name: 'single', oneStatement: true };
+    const commits = new PgGroupCommit(logged);
+    try {
+      await expect(
+        Promise.all([commits.write(single, item(1)), commits.write(single, item(2))]),
+      ).resolves.toHaveLength(2);
+      expect(sent).toEqual(['INSERT']);
+      // With another writer in the batch it runs inside the batch's transaction.
+      sent.length = 0;
+      await Promise.all([commits.write(single, item(3)), commits.write(notes, 'with')]);
+      expect(sent).toEqual(['BEGIN', 'INSERT', 'INSERT', 'COMMIT']);
+      const results = await Promise.allSettled([
+        commits.write(single, item(4)),
+        commits.write(single, item(5, -1)), // check constraint
+        commits.write(single, item(6)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await stored()).toEqual([1n, 2n, 3n, 4n, 6n]);
+    } finally {
+      await logged.end();
+    }
   });
 
   it('tells onFailure of a failed batch; a probe commits once the database takes writes again', async () => {

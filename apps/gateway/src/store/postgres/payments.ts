@@ -4,7 +4,6 @@ import type { BatchWriter, PgGroupCommit } from '@strife/postgres';
 import type { Pool } from 'pg';
 import type { PaymentRecord } from '../../payments/payment';
 import type { PaymentClaim, PaymentStore } from '../../payments/paymentStore';
-import { insertInitiated } from './decisions';
 import { guarded, NOW_MS, rows } from './sql';
 
 export interface Row {
@@ -36,6 +35,7 @@ export class PgPaymentStore implements PaymentStore {
   ) {
     this.claimWriter = {
       name: 'claim',
+      oneStatement: true,
       run: async (client, claims) => {
         // The first claim of a key in this batch goes ahead; a repeat of it loses, as it would
         // against a row already in the table.
@@ -46,13 +46,31 @@ export class PgPaymentStore implements PaymentStore {
           seen.add(id);
           return true;
         });
+        const legs = candidates.flatMap((c) =>
+          c.legs.map((leg, idx) => ({ txid: c.txid, idx, leg })),
+        );
+        // One statement: the payments, and for those that won their key the INITIATED record
+        // and its legs (the legs' foreign key is checked as the statement ends).
         const inserted = await client.query<{ txid: bigint }>(
-          `INSERT INTO payments (username, idem_key, txid, from_account, to_account, amount, status, created_at)
-           SELECT u, k, t, f, d, a, 'PENDING', c
-           FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::int8[], $7::int8[])
-             AS i(u, k, t, f, d, a, c)
-           ON CONFLICT (username, idem_key) DO NOTHING
-           RETURNING txid`,
+          `WITH claimed AS (
+             INSERT INTO payments (username, idem_key, txid, from_account, to_account, amount, status, created_at)
+             SELECT u, k, t, f, d, a, 'PENDING', c
+             FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::int8[], $7::int8[])
+               AS i(u, k, t, f, d, a, c)
+             ON CONFLICT (username, idem_key) DO NOTHING
+             RETURNING txid),
+           initiated AS (
+             INSERT INTO transactions (txid, created_at, owner, incarnation, lease_until)
+             SELECT txid, ${NOW_MS}, $8, $9, ${NOW_MS} + $10 FROM claimed
+             ON CONFLICT (txid) DO NOTHING),
+           legs AS (
+             INSERT INTO tx_legs (txid, idx, participant, kind, account, to_account, amount)
+             SELECT l.* FROM unnest($11::int8[], $12::int4[], $13::text[], $14::text[], $15::text[],
+                                    $16::text[], $17::int8[])
+               AS l(txid, idx, participant, kind, account, to_account, amount)
+             WHERE l.txid IN (SELECT txid FROM claimed)
+             ON CONFLICT (txid, idx) DO NOTHING)
+           SELECT txid FROM claimed`,
           [
             candidates.map((c) => c.username),
             candidates.map((c) => c.key),
@@ -61,14 +79,19 @@ export class PgPaymentStore implements PaymentStore {
             candidates.map((c) => c.to),
             candidates.map((c) => c.amount),
             candidates.map((c) => c.createdAt.getTime()),
+            owner.name,
+            owner.incarnation,
+            owner.leaseMs,
+            legs.map((l) => l.txid),
+            legs.map((l) => l.idx),
+            legs.map((l) => l.leg.participant),
+            legs.map((l) => l.leg.kind),
+            legs.map((l) => l.leg.account),
+            legs.map((l) => l.leg.toAccount ?? null),
+            legs.map((l) => l.leg.amount),
           ],
         );
         const won = new Set(inserted.rows.map((r) => r.txid));
-        await insertInitiated(
-          client,
-          candidates.filter((c) => won.has(c.txid)).map((c) => ({ txid: c.txid, legs: c.legs })),
-          owner,
-        );
         return claims.map((c) => won.has(c.txid));
       },
     };
