@@ -149,6 +149,19 @@ describe.each(BACKENDS)('gateway store on $name', (backend) => {
       ).toBe(0);
     });
 
+    it('reads a session with no account while its owner is still PENDING', async () => {
+      await store.users.reserve(user('bob'));
+      await store.sessions.create('t2', 'bob', 1000, 5000);
+      expect(await store.sessions.find('t2')).toMatchObject({
+        username: 'bob',
+        account: undefined,
+      });
+      await store.users.activate('bob', '2001');
+      expect(await store.sessions.find('t2')).toMatchObject({
+        account: { bank: 'SBI', accountNo: '2001' },
+      });
+    });
+
     it('creates, touches, revokes and prunes sessions', async () => {
       await store.users.importIfEmpty([
         { username: 'alice', passwordHash: 'h', bank: 'ICICI', accountNo: '1001' },
@@ -156,7 +169,14 @@ describe.each(BACKENDS)('gateway store on $name', (backend) => {
       await store.sessions.create('t1', 'alice', 1000, 5000);
       await store.sessions.touch('t1', 2000);
       await store.sessions.touch('t1', 1500);
-      expect(await store.sessions.find('t1')).toMatchObject({ lastSeenAt: 2000, revoked: false });
+      expect(await store.sessions.find('t1')).toEqual({
+        username: 'alice',
+        createdAt: 1000,
+        lastSeenAt: 2000,
+        expiresAt: 5000,
+        revoked: false,
+        account: { bank: 'ICICI', accountNo: '1001' },
+      });
       await store.sessions.revoke('t1', 3000);
       expect(await store.sessions.find('t1')).toMatchObject({ revoked: true });
       expect(await store.sessions.prune(4000)).toBe(0);

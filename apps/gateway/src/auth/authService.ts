@@ -175,16 +175,14 @@ export class AuthService {
     if (now >= session.expiresAt || idle >= this.options.sessionIdleMs + touchEvery) {
       throw new Unauthenticated('session expired: log in again');
     }
-    const user = await this.options.users.find(session.username);
-    if (user?.state !== 'ACTIVE' || user.accountNo === undefined) {
-      throw new Unauthenticated('session user no longer exists');
-    }
+    const { account } = session;
+    if (account === undefined) throw new Unauthenticated('session user no longer exists');
     if (idle >= touchEvery) await this.options.sessions.touch(hash, now);
     return {
-      username: user.username,
-      bank: user.bank,
-      accountNo: user.accountNo,
-      account: `${user.bank}:${user.accountNo}`,
+      username: session.username,
+      bank: account.bank,
+      accountNo: account.accountNo,
+      account: `${account.bank}:${account.accountNo}`,
       tokenHash: hash,
     };
   }

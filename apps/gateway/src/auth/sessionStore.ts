@@ -4,6 +4,8 @@ export interface Session {
   readonly lastSeenAt: number;
   readonly expiresAt: number;
   readonly revoked: boolean;
+  /** The owner's account, read with the session: undefined unless the owner is ACTIVE. */
+  readonly account: { readonly bank: string; readonly accountNo: string } | undefined;
 }
 
 /**
@@ -12,6 +14,7 @@ export interface Session {
  */
 export interface SessionStore {
   create(tokenHash: string, username: string, now: number, expiresAt: number): Promise<void>;
+  /** The session and its owner's account, in one read. */
   find(tokenHash: string): Promise<Session | undefined>;
   touch(tokenHash: string, now: number): Promise<void>;
   revoke(tokenHash: string, now: number): Promise<void>;

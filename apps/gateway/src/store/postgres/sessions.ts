@@ -8,6 +8,9 @@ interface Row {
   last_seen_at: bigint;
   expires_at: bigint;
   revoked_at: bigint | null;
+  bank: string | null;
+  account_no: string | null;
+  state: 'PENDING' | 'ACTIVE' | null;
 }
 
 /** Sessions on PostgreSQL: every check reads the shared row, so a logout anywhere is immediate. */
@@ -24,9 +27,14 @@ export class PgSessionStore implements SessionStore {
   }
 
   async find(tokenHash: string): Promise<Session | undefined> {
-    const [row] = await rows<Row>(this.pool, 'SELECT * FROM sessions WHERE token_hash = $1', [
-      tokenHash,
-    ]);
+    const [row] = await rows<Row>(
+      this.pool,
+      `SELECT s.username, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
+              u.bank, u.account_no, u.state
+       FROM sessions s LEFT JOIN users u ON u.username = s.username
+       WHERE s.token_hash = $1`,
+      [tokenHash],
+    );
     return (
       row && {
         username: row.username,
@@ -34,6 +42,10 @@ export class PgSessionStore implements SessionStore {
         lastSeenAt: Number(row.last_seen_at),
         expiresAt: Number(row.expires_at),
         revoked: row.revoked_at !== null,
+        account:
+          row.state === 'ACTIVE' && row.bank !== null && row.account_no !== null
+            ? { bank: row.bank, accountNo: row.account_no }
+            : undefined,
       }
     );
   }

@@ -7,6 +7,9 @@ interface Row {
   last_seen_at: bigint;
   expires_at: bigint;
   revoked_at: bigint | null;
+  bank: string | null;
+  account_no: string | null;
+  state: 'PENDING' | 'ACTIVE' | null;
 }
 
 export class SqliteSessionStore implements SessionStore {
@@ -17,7 +20,12 @@ export class SqliteSessionStore implements SessionStore {
       create: db.prepare<[string, string, number, number, number]>(
         'INSERT INTO sessions (token_hash, username, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)',
       ),
-      find: db.prepare<[string], Row>('SELECT * FROM sessions WHERE token_hash = ?'),
+      find: db.prepare<[string], Row>(
+        `SELECT s.username, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
+              u.bank, u.account_no, u.state
+       FROM sessions s LEFT JOIN users u ON u.username = s.username
+       WHERE s.token_hash = ?`,
+      ),
       touch: db.prepare<{ now: number; tokenHash: string }>(
         'UPDATE sessions SET last_seen_at = @now WHERE token_hash = @tokenHash AND last_seen_at < @now',
       ),
@@ -42,6 +50,10 @@ export class SqliteSessionStore implements SessionStore {
         lastSeenAt: Number(row.last_seen_at),
         expiresAt: Number(row.expires_at),
         revoked: row.revoked_at !== null,
+        account:
+          row.state === 'ACTIVE' && row.bank !== null && row.account_no !== null
+            ? { bank: row.bank, accountNo: row.account_no }
+            : undefined,
       },
     );
   }
