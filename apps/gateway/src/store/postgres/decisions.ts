@@ -236,18 +236,19 @@ async function decideMany(
   for (const input of inputs) if (!first.has(input.txid)) first.set(input.txid, input);
   const unique = [...first.values()];
   const columns = unique.map((d) => causeColumns(d.decision, d.cause));
+  // Write-once: a transaction not logged yet (presumed abort of an unknown txid) is inserted
+  // decided; one already decided keeps its decision.
   await client.query(
-    `INSERT INTO transactions (txid, created_at) SELECT txid, ${NOW_MS} FROM unnest($1::int8[]) AS txid
-     ON CONFLICT (txid) DO NOTHING`,
-    [unique.map((d) => d.txid)],
-  );
-  await client.query(
-    `UPDATE transactions t SET decision = i.decision, cause_kind = i.kind,
-       cause_participant = i.participant, cause_reason = i.reason, cause_detail = i.detail,
-       decided_at = ${NOW_MS}
+    `INSERT INTO transactions (txid, created_at, decision, cause_kind, cause_participant,
+       cause_reason, cause_detail, decided_at)
+     SELECT i.txid, ${NOW_MS}, i.decision, i.kind, i.participant, i.reason, i.detail, ${NOW_MS}
      FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
        AS i(txid, decision, kind, participant, reason, detail)
-     WHERE t.txid = i.txid AND t.decision IS NULL`,
+     ON CONFLICT (txid) DO UPDATE SET decision = excluded.decision,
+       cause_kind = excluded.cause_kind, cause_participant = excluded.cause_participant,
+       cause_reason = excluded.cause_reason, cause_detail = excluded.cause_detail,
+       decided_at = excluded.decided_at
+     WHERE transactions.decision IS NULL`,
     [
       unique.map((d) => d.txid),
       unique.map((d) => d.decision),

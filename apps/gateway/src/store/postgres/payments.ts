@@ -97,19 +97,18 @@ export class PgPaymentStore implements PaymentStore {
     };
   }
 
+  /** One round trip: every new payment asks first, and is usually told "unknown". */
   async find(username: string, key: string): Promise<PaymentRecord | 'EXPIRED' | undefined> {
-    const [row] = await rows<Row>(
+    const [row] = await rows<{ [K in keyof Row]: Row[K] | null } & { expired: boolean }>(
       this.pool,
-      'SELECT * FROM payments WHERE username = $1 AND idem_key = $2',
+      `SELECT p.*, EXISTS (SELECT 1 FROM expired_keys e WHERE e.username = $1 AND e.idem_key = $2)
+                   AS expired
+       FROM (SELECT 1) AS one
+       LEFT JOIN payments p ON p.username = $1 AND p.idem_key = $2`,
       [username, key],
     );
-    if (row !== undefined) return toRecord(row);
-    const expired = await rows(
-      this.pool,
-      'SELECT 1 FROM expired_keys WHERE username = $1 AND idem_key = $2',
-      [username, key],
-    );
-    return expired.length > 0 ? 'EXPIRED' : undefined;
+    if (row !== undefined && row.txid !== null) return toRecord(row as Row);
+    return row?.expired === true ? 'EXPIRED' : undefined;
   }
 
   claim(claim: PaymentClaim): Promise<boolean> {
