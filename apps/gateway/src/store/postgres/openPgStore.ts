@@ -13,7 +13,7 @@ export interface PgStoreOptions extends StoreOptions {
   readonly url: string;
   /** Errors of idle connections (the pool replaces them); log them. */
   readonly onPoolError: (error: Error) => void;
-  /** Most connections to the database. Default 10. */
+  /** Most connections to the database. Default 16: up to 8 in batches, the rest for reads. */
   readonly maxConnections?: number;
 }
 
@@ -27,7 +27,7 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
 } {
   const pool = openPool({
     url: options.url,
-    max: options.maxConnections ?? 10,
+    max: options.maxConnections ?? 16,
     applicationName: `strife-gateway-${options.owner.name}`,
     onError: options.onPoolError,
   });
@@ -36,7 +36,7 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
   let writesFail = false;
   const { onCommit } = options;
   const commits = new PgGroupCommit(pool, {
-    maxInFlight: 4,
+    maxInFlight: 8,
     onCommit: (writes, seconds) => {
       writesFail = false;
       onCommit?.(writes, seconds);
