@@ -23,6 +23,8 @@ async function setup(options: { sessionIdleMs?: number; perAddress?: number } = 
   const bankUp = { value: true };
   /** Password checks get as far as reading the user: counting the reads counts the checks. */
   const checks = { count: 0 };
+  /** While set, reading a user fails as an unreachable database would. */
+  const usersDown = { value: false };
   const users = {
     ...store.users,
     reserve: store.users.reserve.bind(store.users),
@@ -32,6 +34,7 @@ async function setup(options: { sessionIdleMs?: number; perAddress?: number } = 
     importIfEmpty: store.users.importIfEmpty.bind(store.users),
     find: (username: string) => {
       checks.count += 1;
+      if (usersDown.value) return Promise.reject(new Error('database unreachable'));
       return store.users.find(username);
     },
   };
@@ -52,7 +55,7 @@ async function setup(options: { sessionIdleMs?: number; perAddress?: number } = 
       return Promise.resolve(String(3000 + opened.length));
     },
   });
-  return { auth, clock, opened, bankUp, checks };
+  return { auth, clock, opened, bankUp, checks, usersDown };
 }
 
 const erin = { username: 'erin', password: 'erin-pass-1', bank: 'SBI', initialDeposit: 100n };
@@ -211,6 +214,24 @@ describe('AuthService', () => {
     await expect(auth.login('erin', 'erin-pass-1', '10.6.6.6')).rejects.toBeInstanceOf(
       TooManyAttempts,
     );
+  });
+
+  it('does not count a check that failed for want of the database, only wrong passwords', async () => {
+    const { auth, usersDown } = await setup();
+    await auth.register(erin);
+    usersDown.value = true;
+    for (let i = 0; i < 8; i++) {
+      await expect(auth.login('erin', 'erin-pass-1', HERE)).rejects.toThrow('database unreachable');
+    }
+    usersDown.value = false;
+    for (let i = 0; i < 4; i++) {
+      await expect(auth.login('erin', 'wrong-pass-1', HERE)).rejects.toThrow(InvalidCredentials);
+    }
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).resolves.toMatchObject({
+      user: { username: 'erin' },
+    });
+    await expect(auth.login('erin', 'wrong-pass-1', HERE)).rejects.toThrow(InvalidCredentials);
+    await expect(auth.login('erin', 'erin-pass-1', HERE)).rejects.toThrow(TooManyAttempts);
   });
 
   it('refuses a username that can never exist without counting or hashing it', async () => {
