@@ -97,8 +97,15 @@ async function statement(
   } catch (error) {
     // A refused statement applied nothing; after a lost connection, or outputs that do not fit
     // a statement the server may have committed, nobody knows.
-    if (isDatabaseUnavailable(error) || error instanceof WrongOutputs) {
+    if (isDatabaseUnavailable(error)) {
       return { kind: 'unavailable', error: DatabaseUnavailable.from(error, 'unknown') };
+    }
+    if (error instanceof WrongOutputs) {
+      const message = `the statement ran, its outcome is unknown: ${error.message}`;
+      return {
+        kind: 'unavailable',
+        error: new DatabaseUnavailable(message, 'unknown', { cause: error }),
+      };
     }
     return { kind: 'failed', error };
   }

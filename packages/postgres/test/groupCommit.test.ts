@@ -231,6 +231,29 @@ describe('PgGroupCommit', () => {
     );
   });
 
+  it('reports a oneStatement batch with the wrong number of outputs as unknown, never retried', async () => {
+    const short: BatchWriter<Item, bigint> = {
+      name: 'short',
+      oneStatement: true,
+      run: async (client, inputs) => {
+        await items.run(client, inputs);
+        return [];
+      },
+    };
+    const commits = new PgGroupCommit(pool);
+    const results = await Promise.allSettled([
+      commits.write(short, item(1)),
+      commits.write(short, item(2)),
+    ]);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'DATABASE_UNAVAILABLE', outcome: 'unknown' },
+      });
+    }
+    expect(await stored()).toEqual([1n, 2n]);
+  });
+
   it('does not retry a write whose connection was lost during COMMIT: its outcome is unknown', async () => {
     const commits = new PgGroupCommit(pool);
     const results = await Promise.allSettled([

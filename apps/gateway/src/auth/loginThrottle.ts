@@ -1,5 +1,9 @@
 import { TooManyAttempts } from '@strife/domain';
 
+/** Whether a reservation went ahead; if not, how long to wait. */
+export type ReserveAnswer =
+  { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number };
+
 /** A counter of login attempts in a fixed window, and how many it admits. */
 export interface ThrottleBucket {
   readonly key: string;
@@ -27,7 +31,7 @@ export interface LoginThrottleStore {
     buckets: readonly ThrottleBucket[],
     now: number,
     windowMs: number,
-  ): Promise<{ readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number }>;
+  ): Promise<ReserveAnswer>;
   /**
    * Ends a check `reserve` counted: no longer in flight, and a failure in each bucket's window
    * when `failed` (a window that ended meanwhile starts again at `now`).
@@ -122,7 +126,7 @@ export function admit(
   counts: readonly BucketCount[],
   now: number,
   windowMs: number,
-): { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number } {
+): ReserveAnswer {
   let wait = 0;
   for (const c of counts) {
     const live = c.windowStart !== undefined && c.windowStart > now - windowMs;

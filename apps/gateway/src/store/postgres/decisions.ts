@@ -44,21 +44,29 @@ export async function insertInitiated(
      ON CONFLICT (txid) DO NOTHING`,
     [txs.map((t) => t.txid), owner.name, owner.incarnation, owner.leaseMs],
   );
-  const legs = txs.flatMap((tx) => tx.legs.map((leg, idx) => ({ txid: tx.txid, idx, leg })));
   await client.query(
     `INSERT INTO tx_legs (txid, idx, participant, kind, account, to_account, amount)
      SELECT * FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[])
      ON CONFLICT (txid, idx) DO NOTHING`,
-    [
-      legs.map((l) => l.txid),
-      legs.map((l) => l.idx),
-      legs.map((l) => l.leg.participant),
-      legs.map((l) => l.leg.kind),
-      legs.map((l) => l.leg.account),
-      legs.map((l) => l.leg.toAccount ?? null),
-      legs.map((l) => l.leg.amount),
-    ],
+    legColumns(txs),
   );
+}
+
+/**
+ * The legs of `txs` as seven arrays, one per column of `tx_legs` in table order (txid, idx,
+ * participant, kind, account, to_account, amount), for `unnest` in one INSERT.
+ */
+export function legColumns(txs: readonly Transaction[]): unknown[][] {
+  const legs = txs.flatMap((tx) => tx.legs.map((leg, idx) => ({ txid: tx.txid, idx, leg })));
+  return [
+    legs.map((l) => l.txid),
+    legs.map((l) => l.idx),
+    legs.map((l) => l.leg.participant),
+    legs.map((l) => l.leg.kind),
+    legs.map((l) => l.leg.account),
+    legs.map((l) => l.leg.toAccount ?? null),
+    legs.map((l) => l.leg.amount),
+  ];
 }
 
 /**

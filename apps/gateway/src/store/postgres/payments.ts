@@ -4,6 +4,7 @@ import type { BatchWriter, PgGroupCommit } from '@strife/postgres';
 import type { Pool } from 'pg';
 import type { PaymentRecord } from '../../payments/payment';
 import type { PaymentClaim, PaymentStore } from '../../payments/paymentStore';
+import { legColumns } from './decisions';
 import { guarded, NOW_MS, rows } from './sql';
 
 export interface Row {
@@ -46,9 +47,6 @@ export class PgPaymentStore implements PaymentStore {
           seen.add(id);
           return true;
         });
-        const legs = candidates.flatMap((c) =>
-          c.legs.map((leg, idx) => ({ txid: c.txid, idx, leg })),
-        );
         // One statement: the payments, and for those that won their key the INITIATED record
         // and its legs (the legs' foreign key is checked as the statement ends).
         const inserted = await client.query<{ txid: bigint }>(
@@ -82,13 +80,7 @@ export class PgPaymentStore implements PaymentStore {
             owner.name,
             owner.incarnation,
             owner.leaseMs,
-            legs.map((l) => l.txid),
-            legs.map((l) => l.idx),
-            legs.map((l) => l.leg.participant),
-            legs.map((l) => l.leg.kind),
-            legs.map((l) => l.leg.account),
-            legs.map((l) => l.leg.toAccount ?? null),
-            legs.map((l) => l.leg.amount),
+            ...legColumns(candidates),
           ],
         );
         const won = new Set(inserted.rows.map((r) => r.txid));

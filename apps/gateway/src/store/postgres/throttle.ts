@@ -4,11 +4,10 @@ import {
   admit,
   CHECK_FORGOTTEN_MS,
   type LoginThrottleStore,
+  type ReserveAnswer,
   type ThrottleBucket,
 } from '../../auth/loginThrottle';
 import { rows, transaction } from './sql';
-
-type Answer = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number };
 
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -29,7 +28,11 @@ export class PgLoginThrottle implements LoginThrottleStore {
     private readonly owner: Pick<Owner, 'name' | 'incarnation'>,
   ) {}
 
-  reserve(buckets: readonly ThrottleBucket[], now: number, windowMs: number): Promise<Answer> {
+  reserve(
+    buckets: readonly ThrottleBucket[],
+    now: number,
+    windowMs: number,
+  ): Promise<ReserveAnswer> {
     const sorted = [...buckets].sort((a, b) => byKey(a.key, b.key));
     const keys = sorted.map((b) => b.key);
     const { name, incarnation } = this.owner;

@@ -4,6 +4,7 @@ import {
   admit,
   CHECK_FORGOTTEN_MS,
   type LoginThrottleStore,
+  type ReserveAnswer,
   type ThrottleBucket,
 } from '../../auth/loginThrottle';
 
@@ -11,8 +12,6 @@ interface BucketRow {
   window_start: bigint;
   attempts: bigint;
 }
-
-type Answer = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number };
 
 /**
  * Login counters in SQLite. Each call below runs synchronously in one transaction, so a
@@ -24,7 +23,7 @@ export class SqliteLoginThrottle implements LoginThrottleStore {
     buckets: readonly ThrottleBucket[],
     now: number,
     windowMs: number,
-  ) => Answer;
+  ) => ReserveAnswer;
   private readonly settleTx: (
     keys: readonly string[],
     failed: boolean,
@@ -64,7 +63,7 @@ export class SqliteLoginThrottle implements LoginThrottleStore {
     const pruneChecks = db.prepare<[number]>('DELETE FROM login_checks WHERE since < ?');
 
     const reserve = db.transaction(
-      (buckets: readonly ThrottleBucket[], now: number, windowMs: number): Answer => {
+      (buckets: readonly ThrottleBucket[], now: number, windowMs: number): ReserveAnswer => {
         const forgotten = now - CHECK_FORGOTTEN_MS;
         const answer = admit(
           buckets.map((b) => {
@@ -101,7 +100,11 @@ export class SqliteLoginThrottle implements LoginThrottleStore {
     });
   }
 
-  reserve(buckets: readonly ThrottleBucket[], now: number, windowMs: number): Promise<Answer> {
+  reserve(
+    buckets: readonly ThrottleBucket[],
+    now: number,
+    windowMs: number,
+  ): Promise<ReserveAnswer> {
     return Promise.resolve(this.reserveTx(buckets, now, windowMs));
   }
 
