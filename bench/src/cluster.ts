@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Agent } from 'node:https';
 import { join } from 'node:path';
 import { createDatabase, type PrivatePostgres, startPrivatePostgres } from '@strife/postgres';
 import { BankServiceDefinition, GatewayServiceDefinition } from '@strife/protocol';
@@ -7,6 +8,7 @@ import {
   createStrifeClient,
   gatewayAddresses,
   gatewayCertName,
+  metricsAgent,
 } from '@strife/runtime';
 import {
   type AppName,
@@ -16,6 +18,7 @@ import {
   type TestCluster,
 } from '@strife/testkit';
 import type { Channel, Client } from 'nice-grpc';
+import type { MetricsTarget } from './inside';
 import type { GatewayDatabaseKind } from './options';
 import type { BenchSeed } from './seed';
 
@@ -74,6 +77,7 @@ export class BenchCluster {
         prepareTimeoutMs: 5000,
         commitTimeoutMs: 5000,
         gateways: layout.gateways,
+        metrics: true,
         ...(postgres ? { database: await createDatabase(postgres.url, 'strife_bench') } : {}),
       });
       return new BenchCluster(cluster, seed, postgres);
@@ -113,6 +117,28 @@ export class BenchCluster {
     await Promise.all(gateways.map((g) => launch(g.name, 'gateway', g.env)));
     const order = ['txid', ...banks.map((b) => `bank ${b}`), ...gateways.map((g) => g.name)];
     this.running.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  }
+
+  /** Every service's metrics address, under the name `services` gives it. */
+  metricsTargets(): MetricsTarget[] {
+    const config = this.cluster.config;
+    const single = config.gateway.instances.length === 1;
+    const entries = [
+      { name: 'txid', address: config.txid.metricsAddress },
+      ...config.banks.map((b) => ({ name: `bank ${b.name}`, address: b.metricsAddress })),
+      ...config.gateway.instances.map((i) => ({
+        name: single ? 'gateway' : `gateway ${i.name}`,
+        address: i.metricsAddress,
+      })),
+    ];
+    return entries.flatMap((e) =>
+      e.address === undefined ? [] : [{ name: e.name, address: e.address }],
+    );
+  }
+
+  /** An HTTPS agent with the `monitor` certificate, the role the metrics servers admit. */
+  metricsAgent(): Agent {
+    return metricsAgent(this.cluster.tls('monitor'));
   }
 
   /** Whether `stop` has been called (by a signal, say). */

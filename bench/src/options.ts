@@ -53,7 +53,7 @@ export const DEFAULTS: BenchOptions = {
 };
 
 const DESCRIPTION =
-  'Starts its own Strife cluster (txid, ICICI, SBI, the gateway instances as real processes; temp dir, free ports, fresh certificates, every party durable), drives Pay calls at it and reports throughput, latency, aborts, errors and CPU per process (and per committed payment), then checks the books.';
+  'Starts its own Strife cluster (txid, ICICI, SBI, the gateway instances as real processes; temp dir, free ports, fresh certificates, every party durable), drives Pay calls at it and reports throughput, latency, aborts, errors and CPU per process (and per committed payment), the mean time of each step inside the services (from their own metrics), then checks the books.';
 
 const EXIT_CODES = `
 Exit code: 0 when the final check passes (--floor: when no call failed), 1 when it does not,

@@ -2,6 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { formatAmount } from '@strife/domain';
 import type { CheckResult } from './check';
 import type { CpuUse, MachineUse } from './cpu';
+import type { InsideRow } from './inside';
 import type { BenchOptions } from './options';
 import { formatSummary } from './profile';
 import type { ProcessProfile } from './profiler';
@@ -40,6 +41,8 @@ export interface BenchResult extends RunInfo {
   readonly machineUse: MachineUse;
   /** How each service's main thread spent the window: running, blocked on disk, idle. */
   readonly threads: readonly ThreadStates[];
+  /** Each service's own timings of the steps it finished in the window (its histograms). */
+  readonly inside: readonly InsideRow[];
   readonly loadAfter: readonly number[];
   /** Services that died during the run. */
   readonly deadServices: readonly string[];
@@ -106,6 +109,7 @@ export function formatResult(r: BenchResult): string {
     ...r.threads.map(
       (t) => `  ${t.name.padEnd(16)}${share(t.running, 8)}${share(t.disk, 13)}${share(t.idle, 13)}`,
     ),
+    ...insideLines(r.inside, f.committed),
     machineLine(r.machineUse, r.loadAfter),
   ];
   if (r.profiles !== null) lines.push(...profileLines(r.profiles, r.profileDir ?? ''));
@@ -113,6 +117,26 @@ export function formatResult(r: BenchResult): string {
   lines.push(...checkLines(r.check));
   if (r.keptDir) lines.push(`kept        ${r.keptDir} (logs and books)`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Where a payment's time goes inside the services: each step's count per committed payment and
+ * its mean duration, from the services' own histograms (a step's time includes the steps it
+ * waits on, e.g. `Pay` includes `2PC prepare`).
+ */
+function insideLines(rows: readonly InsideRow[], committed: number): string[] {
+  if (rows.length === 0) return [];
+  const perPayment = (n: number) => (committed > 0 ? (n / committed).toFixed(2) : '-');
+  return [
+    `inside${'step'.padStart(14)}${'per payment'.padStart(26)}${'mean ms'.padStart(10)}  (each service's own histograms over the window)`,
+    ...rows.map(
+      (row) =>
+        `  ${row.service.padEnd(16)}${row.step.padEnd(20)}${perPayment(row.count).padStart(10)}${row.meanMs.toFixed(2).padStart(10)}` +
+        (row.writesPerCommit === undefined
+          ? ''
+          : `  (${row.writesPerCommit.toFixed(1)} writes each)`),
+    ),
+  ];
 }
 
 /** The command and the machine it ran on, for a run's header. */

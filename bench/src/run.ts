@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { finalCheck, uncheckable } from './check';
 import { BenchCluster, type BankClient } from './cluster';
 import { cpuBetween, machineBetween, sampleCpu, type Watched } from './cpu';
+import { insideBetween, scrapeAll } from './inside';
 import { LoadGenerator, logInAll } from './loadGenerator';
 import { Profiler } from './profiler';
 import { Progress, type ProgressStream, status } from './progress';
@@ -62,17 +63,22 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
       { name: LOAD_GENERATOR, pid: process.pid },
     ];
     const sampler = new ThreadStateSampler(services);
+    const targets = cluster.metricsTargets();
+    const agent = cluster.metricsAgent();
 
     progress.start();
     generator.start();
     await sleep(options.warmupS * 1000);
     await profiler?.start();
+    const metricsBefore = await scrapeAll(targets, agent);
     const before = sampleCpu(watched);
     recorder.openWindow();
     sampler.start();
     await sleep(options.durationS * 1000);
     const after = sampleCpu(watched);
     recorder.closeWindow();
+    const metricsAfter = await scrapeAll(targets, agent);
+    agent.destroy();
     const threads = sampler.stop();
     await profiler?.stop(LOAD_GENERATOR);
     progress.stop();
@@ -105,6 +111,7 @@ export async function runBenchmark(info: RunInfo, stderr: ProgressStream): Promi
       cpu,
       machineUse: machineBetween(before, after, cpu, info.machine.cores),
       threads,
+      inside: insideBetween(metricsBefore, metricsAfter),
       loadAfter: loadAverage(),
       deadServices,
       check,

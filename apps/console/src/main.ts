@@ -2,12 +2,12 @@ import {
   createLogger,
   loadConfig,
   loadTlsMaterial,
+  metricsAgent,
   onShutdownSignal,
   runMain,
 } from '@strife/runtime';
 import { lookupPayment } from './cluster/lookup';
 import { Probes } from './cluster/probes';
-import { metricsAgent } from './cluster/scrape';
 import { clusterTargets } from './cluster/targets';
 import { consoleTls } from './config/consoleTls';
 import { listenAddress } from './config/listenAddress';

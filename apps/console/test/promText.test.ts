@@ -1,4 +1,4 @@
-import { parsePrometheusText, select } from '../src/metrics/promText';
+import { parsePrometheusText, select } from '@strife/runtime';
 import { gatewaySample } from '../src/metrics/gatewaySample';
 import { histogramQuantile } from '../src/metrics/histogram';
 

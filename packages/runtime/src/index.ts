@@ -56,8 +56,13 @@ export { InjectedFault, parseFailpoints, type Failpoints, type FailAction } from
 export {
   CALL_BUCKETS,
   createMetrics,
+  metricsAgent,
+  parsePrometheusText,
+  scrapeMetrics,
+  select,
   serveMetrics,
   type MetricsServer,
+  type Sample,
   type ServiceMetrics,
 } from './metrics';
 export { STRIFE_VERSION } from './version';

@@ -1,5 +1,5 @@
+import { select, type Sample } from '@strife/runtime';
 import type { Buckets } from './histogram';
-import { select, type Sample } from './promText';
 
 /** What the console reads from one gateway instance's metrics: counters since it started. */
 export interface GatewaySample {

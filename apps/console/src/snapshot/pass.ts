@@ -1,10 +1,9 @@
 import type { GetStatusResponse } from '@strife/protocol';
+import { parsePrometheusText, scrapeMetrics } from '@strife/runtime';
 import type { Agent } from 'node:https';
 import type { Answer, Probes } from '../cluster/probes';
-import { scrapeMetrics } from '../cluster/scrape';
 import type { Target } from '../cluster/targets';
 import { gatewaySample, type GatewaySample } from '../metrics/gatewaySample';
-import { parsePrometheusText } from '../metrics/promText';
 import type { MetricsState } from '../shared/api';
 
 /** What one pass over the cluster found, by target name. */

@@ -1,8 +1,8 @@
 import { Agent, request } from 'node:https';
-import type { TlsMaterial } from '@strife/runtime';
+import type { TlsMaterial } from '../tls/credentials';
 
 /** How long one scrape may take. */
-export const SCRAPE_TIMEOUT_MS = 1000;
+const SCRAPE_TIMEOUT_MS = 1000;
 
 /** The most text one scrape reads: a metrics page is a few kilobytes; anything past this is cut off. */
 const MAX_BYTES = 4 * 1024 * 1024;
