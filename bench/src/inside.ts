@@ -10,6 +10,12 @@ export interface MetricsTarget {
 /** Each target's samples at one moment, by target name. */
 export type Scrape = ReadonlyMap<string, readonly Sample[]>;
 
+/** What one round of scrapes read, and why each target it could not read failed. */
+export interface ScrapeRound {
+  readonly samples: Scrape;
+  readonly failed: readonly string[];
+}
+
 /**
  * The histograms that time a payment's steps inside the services, each with the label that
  * names its rows: calls served (by method), the gateway's two 2PC phases, and group-commit
@@ -32,20 +38,29 @@ export interface InsideRow {
   readonly writesPerCommit?: number;
 }
 
-/** Reads every target's metrics once, all at once; a target that fails is left out. */
-export async function scrapeAll(targets: readonly MetricsTarget[], agent: Agent): Promise<Scrape> {
-  const texts = await Promise.all(
+/** Reads every target's metrics once, all at once; a target that fails is named with why. */
+export async function scrapeAll(
+  targets: readonly MetricsTarget[],
+  agent: Agent,
+): Promise<ScrapeRound> {
+  const samples = new Map<string, readonly Sample[]>();
+  const failed: string[] = [];
+  await Promise.all(
     targets.map((t) =>
       scrapeMetrics(t.address, agent).then(
-        (text) => [t.name, parsePrometheusText(text)] as const,
-        () => undefined,
+        (text) => {
+          samples.set(t.name, parsePrometheusText(text));
+        },
+        (error: unknown) => {
+          failed.push(`${t.name}: ${error instanceof Error ? error.message : String(error)}`);
+        },
       ),
     ),
   );
-  return new Map(texts.filter((t) => t !== undefined));
+  return { samples, failed };
 }
 
-/** The value of `name` with exactly these labels' values (other labels ignored). */
+/** The value of the sample `name` whose `label` is `value` (other labels ignored); 0 if none. */
 function valueOf(samples: readonly Sample[], name: string, label: string, value: string): number {
   return samples.find((s) => s.name === name && s.labels[label] === value)?.value ?? 0;
 }

@@ -43,6 +43,8 @@ export interface BenchResult extends RunInfo {
   readonly threads: readonly ThreadStates[];
   /** Each service's own timings of the steps it finished in the window (its histograms). */
   readonly inside: readonly InsideRow[];
+  /** Services whose metrics could not be read at an edge of the window, with why. */
+  readonly insideUnread: readonly string[];
   readonly loadAfter: readonly number[];
   /** Services that died during the run. */
   readonly deadServices: readonly string[];
@@ -109,7 +111,7 @@ export function formatResult(r: BenchResult): string {
     ...r.threads.map(
       (t) => `  ${t.name.padEnd(16)}${share(t.running, 8)}${share(t.disk, 13)}${share(t.idle, 13)}`,
     ),
-    ...insideLines(r.inside, f.committed),
+    ...insideLines(r.inside, r.insideUnread, f.committed),
     machineLine(r.machineUse, r.loadAfter),
   ];
   if (r.profiles !== null) lines.push(...profileLines(r.profiles, r.profileDir ?? ''));
@@ -124,8 +126,12 @@ export function formatResult(r: BenchResult): string {
  * its mean duration, from the services' own histograms (a step's time includes the steps it
  * waits on, e.g. `Pay` includes `2PC prepare`).
  */
-function insideLines(rows: readonly InsideRow[], committed: number): string[] {
-  if (rows.length === 0) return [];
+function insideLines(
+  rows: readonly InsideRow[],
+  unread: readonly string[],
+  committed: number,
+): string[] {
+  if (rows.length === 0 && unread.length === 0) return [];
   const perPayment = (n: number) => (committed > 0 ? (n / committed).toFixed(2) : '-');
   return [
     `inside${'step'.padStart(14)}${'per payment'.padStart(26)}${'mean ms'.padStart(10)}  (each service's own histograms over the window)`,
@@ -136,6 +142,7 @@ function insideLines(rows: readonly InsideRow[], committed: number): string[] {
           ? ''
           : `  (${row.writesPerCommit.toFixed(1)} writes each)`),
     ),
+    ...unread.map((why) => `  not read: ${why}`),
   ];
 }
 

@@ -1,5 +1,6 @@
+import { Agent } from 'node:https';
 import { parsePrometheusText } from '@strife/runtime';
-import { insideBetween, type Scrape } from '../src/inside';
+import { insideBetween, type Scrape, scrapeAll } from '../src/inside';
 
 function scrape(service: string, text: string): Scrape {
   return new Map([[service, parsePrometheusText(text)]]);
@@ -45,5 +46,19 @@ describe('what the services timed inside the window', () => {
 
   it('leaves out a service it could not read at both ends', () => {
     expect(insideBetween(new Map(), scrape('gateway', AFTER))).toEqual([]);
+  });
+});
+
+describe('reading the services at the edges of the window', () => {
+  it('names a service it could not read, with why, instead of dropping it silently', async () => {
+    const agent = new Agent();
+    try {
+      // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+      const round = await scrapeAll([{ name: 'gateway', address: '127.0.0.1:1' }], agent);
+      expect(round.samples.size).toBe(0);
+      expect(round.failed).toEqual([expect.stringMatching(/^gateway: .*ECONNREFUSED/)]);
+    } finally {
+      agent.destroy();
+    }
   });
 });
