@@ -43,20 +43,24 @@ export async function scrapeAll(
   targets: readonly MetricsTarget[],
   agent: Agent,
 ): Promise<ScrapeRound> {
-  const samples = new Map<string, readonly Sample[]>();
-  const failed: string[] = [];
-  await Promise.all(
+  const read = await Promise.all(
     targets.map((t) =>
       scrapeMetrics(t.address, agent).then(
-        (text) => {
-          samples.set(t.name, parsePrometheusText(text));
-        },
-        (error: unknown) => {
-          failed.push(`${t.name}: ${error instanceof Error ? error.message : String(error)}`);
-        },
+        (text) => ({ name: t.name, samples: parsePrometheusText(text) }),
+        (error: unknown) => ({
+          name: t.name,
+          why: error instanceof Error ? error.message : String(error),
+        }),
       ),
     ),
   );
+  // In the targets' order, so the report's rows come in the order of the services.
+  const samples = new Map<string, readonly Sample[]>();
+  const failed: string[] = [];
+  for (const r of read) {
+    if ('samples' in r) samples.set(r.name, r.samples);
+    else failed.push(`${r.name}: ${r.why}`);
+  }
   return { samples, failed };
 }
 
