@@ -1,4 +1,5 @@
 import { migrate, openPool, PgGroupCommit } from '@strife/postgres';
+import { batchOutcomes } from '../batchOutcomes';
 import type { GatewayStore, StoreOptions } from '../gatewayStore';
 import { PgDecisionLog } from './decisions';
 import { PgOpsView } from './ops';
@@ -32,18 +33,11 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
     onError: options.onPoolError,
   });
   const { injectFault } = options;
-  // Whether the last batch failed (a full disk, an I/O error): `ping` then probes with a write.
-  let writesFail = false;
-  const { onCommit } = options;
+  const outcomes = batchOutcomes(options.onCommit);
   const commits = new PgGroupCommit(pool, {
     maxInFlight: 8,
-    onCommit: (writes, seconds) => {
-      writesFail = false;
-      onCommit?.(writes, seconds);
-    },
-    onFailure: () => {
-      writesFail = true;
-    },
+    onCommit: outcomes.onCommit,
+    onFailure: outcomes.onFailure,
     ...(injectFault
       ? { beforeCommit: () => injectFault({ code: '53100', severity: 'ERROR' }) }
       : {}),
@@ -64,7 +58,7 @@ export function openPgStore(options: PgStoreOptions): GatewayStore & {
     },
     // Reachable is not enough: while writes fail, health follows a probe write.
     async ping() {
-      if (writesFail) await guarded(() => commits.probe());
+      if (outcomes.failing) await guarded(() => commits.probe());
       else await rows(pool, 'SELECT 1');
     },
     async close() {

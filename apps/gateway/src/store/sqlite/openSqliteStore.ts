@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { SqliteDecisionLog } from '@strife/coordinator/sqlite';
 import { type CommitScheduler, GroupCommit, migrate, openDurableDatabase } from '@strife/sqlite';
+import { batchOutcomes } from '../batchOutcomes';
 import type { GatewayStore, StoreOptions } from '../gatewayStore';
 import { GATEWAY_MIGRATIONS, RELEASED_STEPS } from './schema';
 import { SqliteOpsView } from './ops';
@@ -70,18 +71,12 @@ export async function attachSqliteStore(
   options: SqliteStoreOptions,
 ): Promise<{ readonly store: GatewayStore; readonly reconciled: number }> {
   migrate(db, GATEWAY_MIGRATIONS, { name: 'gateway.db' });
-  const { injectFault, onCommit } = options;
-  // Whether the last batch failed (an I/O error, a full disk): `ping` then probes with a write.
-  let writesFail = false;
+  const { injectFault } = options;
+  const outcomes = batchOutcomes(options.onCommit);
   const commits = new GroupCommit(db, {
     name: 'gateway.db',
-    onCommit: (writes, seconds) => {
-      writesFail = false;
-      onCommit?.(writes, seconds);
-    },
-    onFailure: () => {
-      writesFail = true;
-    },
+    onCommit: outcomes.onCommit,
+    onFailure: outcomes.onFailure,
     ...(injectFault ? { beforeCommit: () => injectFault({ code: 'SQLITE_IOERR_WRITE' }) } : {}),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   });
@@ -104,7 +99,7 @@ export async function attachSqliteStore(
     decisions,
     ops: new SqliteOpsView(db),
     // A file is always reachable; it is unhealthy while its writes fail, until a probe succeeds.
-    ping: () => (writesFail ? commits.probe() : Promise.resolve()),
+    ping: () => (outcomes.failing ? commits.probe() : Promise.resolve()),
     close: () => {
       if (db.open) {
         commits.flush();
